@@ -8,6 +8,15 @@
 
 G_BEGIN_DECLS
 
+#define ATLAAS_GAZETTEER_ERROR (atlaas_gazetteer_error_quark ())
+
+typedef enum
+{
+  ATLAAS_GAZETTEER_ERROR_INVALID_FILE,  /* communes.tsv is malformed */
+  ATLAAS_GAZETTEER_ERROR_NOT_FOUND,     /* no commune fits the town and postal code */
+  ATLAAS_GAZETTEER_ERROR_AMBIGUOUS,     /* several communes fit and nothing chose */
+} AtlaasGazetteerError;
+
 typedef struct
 {
   const char *insee_code;    /* "69123", "2A004", "97411" */
@@ -52,9 +61,12 @@ typedef struct
 
 typedef struct _AtlaasGazetteer AtlaasGazetteer;
 
+GQuark           atlaas_gazetteer_error_quark   (void);
+
 AtlaasGazetteer *atlaas_gazetteer_new_from_file (const char *path,
                                                  GError    **error);
-/* The bundled gazetteer, found through atlaas_data_find_file (). */
+/* The bundled gazetteer, found through atlaas_data_find_file (), loaded once
+ * and shared. Returns a new reference: release it with atlaas_gazetteer_unref (). */
 AtlaasGazetteer *atlaas_gazetteer_get_default   (GError    **error);
 AtlaasGazetteer *atlaas_gazetteer_ref           (AtlaasGazetteer *gazetteer);
 void             atlaas_gazetteer_unref         (AtlaasGazetteer *gazetteer);

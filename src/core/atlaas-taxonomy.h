@@ -16,6 +16,13 @@ typedef enum
   ATLAAS_THEME_LEVEL_SERVICE,  /* service: "1a1-01" */
 } AtlaasThemeLevel;
 
+#define ATLAAS_TAXONOMY_ERROR (atlaas_taxonomy_error_quark ())
+
+typedef enum
+{
+  ATLAAS_TAXONOMY_ERROR_INVALID_FILE,  /* taxonomy.json is malformed */
+} AtlaasTaxonomyError;
+
 typedef struct _AtlaasTheme AtlaasTheme;
 struct _AtlaasTheme
 {
@@ -29,12 +36,15 @@ struct _AtlaasTheme
 
 typedef struct _AtlaasTaxonomy AtlaasTaxonomy;
 
+GQuark          atlaas_taxonomy_error_quark    (void);
+
 /* Loads data/taxonomy.json (the format written by tools/gen-taxonomy.py). */
 AtlaasTaxonomy *atlaas_taxonomy_new_from_file  (const char     *path,
                                                 GError        **error);
 AtlaasTaxonomy *atlaas_taxonomy_new_from_bytes (GBytes         *bytes,
                                                 GError        **error);
-/* The bundled taxonomy, found through atlaas_data_find_file (). */
+/* The bundled taxonomy, found through atlaas_data_find_file (), loaded once
+ * and shared. Returns a new reference: release it with atlaas_taxonomy_unref (). */
 AtlaasTaxonomy *atlaas_taxonomy_get_default    (GError        **error);
 AtlaasTaxonomy *atlaas_taxonomy_ref            (AtlaasTaxonomy *taxonomy);
 void            atlaas_taxonomy_unref          (AtlaasTaxonomy *taxonomy);
