@@ -17,7 +17,7 @@ while IFS= read -r file; do
     echo "FAIL: $file has translatable strings but is not in po/POTFILES.in"
     status=1
   fi
-done < <(grep -rlE '(^|[^A-Za-z_])N?_ \(|translatable="yes"|C_ \(' src resources data 2>/dev/null \
+done < <(grep -rlE '(^|[^A-Za-z_])(N|C|NC)?_ ?\(|translatable="yes"' src resources data 2>/dev/null \
            | grep -E '\.(c|ui|xml\.in|desktop\.in)$' | sort)
 
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \

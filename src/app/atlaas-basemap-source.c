@@ -1,0 +1,440 @@
+/* atlaas-basemap-source.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Atlaas-App"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <cairo.h>
+#include <json-glib/json-glib.h>
+
+#include "atlaas-basemap-source.h"
+
+#define TILE_SIZE 256
+
+typedef struct
+{
+  guint country;      /* index of the country the ring belongs to */
+  guint first;        /* index of the ring's first point (x, y pair) in Basemap.coords */
+  guint n_points;
+  double min_x, min_y, max_x, max_y;  /* Web Mercator [0, 1]² */
+} Ring;
+
+/* Immutable once built, and reference-counted so that tile renders running in
+ * worker threads keep it alive after the source is finalized. */
+typedef struct
+{
+  GArray *coords;   /* double: x, y pairs in Web Mercator [0, 1]² */
+  GArray *rings;    /* Ring, grouped by country */
+  guint n_countries;
+} Basemap;
+
+struct _AtlaasBasemapSource
+{
+  ShumateMapSource parent_instance;
+
+  Basemap *basemap;
+};
+
+G_DEFINE_FINAL_TYPE (AtlaasBasemapSource, atlaas_basemap_source, SHUMATE_TYPE_MAP_SOURCE)
+
+typedef struct
+{
+  Basemap *basemap;
+  guint x;
+  guint y;
+  guint zoom;
+} TileRequest;
+
+static void
+basemap_clear (Basemap *basemap)
+{
+  g_clear_pointer (&basemap->coords, g_array_unref);
+  g_clear_pointer (&basemap->rings, g_array_unref);
+}
+
+static Basemap *
+basemap_new (void)
+{
+  Basemap *basemap = g_atomic_rc_box_new0 (Basemap);
+
+  basemap->coords = g_array_new (FALSE, FALSE, sizeof (double));
+  basemap->rings = g_array_new (FALSE, FALSE, sizeof (Ring));
+
+  return basemap;
+}
+
+static Basemap *
+basemap_ref (Basemap *basemap)
+{
+  return g_atomic_rc_box_acquire (basemap);
+}
+
+static void
+basemap_unref (Basemap *basemap)
+{
+  g_atomic_rc_box_release_full (basemap, (GDestroyNotify) basemap_clear);
+}
+
+static void
+tile_request_free (TileRequest *request)
+{
+  g_clear_pointer (&request->basemap, basemap_unref);
+  g_free (request);
+}
+
+static inline double
+mercator_x (double longitude)
+{
+  return (longitude + 180.0) / 360.0;
+}
+
+static inline double
+mercator_y (double latitude)
+{
+  double phi;
+
+  /* Web Mercator stops at ±85.0511°, where y reaches 0 and 1. */
+  latitude = CLAMP (latitude, -85.05112878, 85.05112878);
+  phi = latitude * G_PI / 180.0;
+
+  return (1.0 - log (tan (phi) + 1.0 / cos (phi)) / G_PI) / 2.0;
+}
+
+static gboolean
+basemap_add_ring (Basemap    *basemap,
+                  guint       country,
+                  JsonArray  *values,
+                  GError    **error)
+{
+  guint n_values = json_array_get_length (values);
+  Ring ring = { country, basemap->coords->len / 2, 0, 1.0, 1.0, 0.0, 0.0 };
+
+  if (n_values % 2 != 0 || n_values < 6)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "A ring of country %u has %u numbers; a ring needs an even "
+                   "number of at least 6 (longitude, latitude pairs)",
+                   country, n_values);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_values; i += 2)
+    {
+      double x = mercator_x (json_array_get_double_element (values, i));
+      double y = mercator_y (json_array_get_double_element (values, i + 1));
+
+      g_array_append_val (basemap->coords, x);
+      g_array_append_val (basemap->coords, y);
+      ring.min_x = MIN (ring.min_x, x);
+      ring.max_x = MAX (ring.max_x, x);
+      ring.min_y = MIN (ring.min_y, y);
+      ring.max_y = MAX (ring.max_y, y);
+    }
+
+  ring.n_points = n_values / 2;
+  g_array_append_val (basemap->rings, ring);
+
+  return TRUE;
+}
+
+static gboolean
+basemap_load (Basemap     *basemap,
+              const char  *path,
+              GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  JsonObject *object;
+  JsonArray *countries;
+
+  if (!json_parser_load_from_mapped_file (parser, path, error))
+    return FALSE;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (object = json_node_get_object (root), "countries")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "countries")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s has no \"countries\" array; regenerate it with the "
+                   "base map script in tools/", path);
+      return FALSE;
+    }
+
+  countries = json_object_get_array_member (object, "countries");
+  basemap->n_countries = json_array_get_length (countries);
+
+  for (guint c = 0; c < basemap->n_countries; c++)
+    {
+      JsonObject *country = json_array_get_object_element (countries, c);
+      JsonArray *rings;
+
+      if (country == NULL || !json_object_has_member (country, "rings"))
+        continue;
+
+      rings = json_object_get_array_member (country, "rings");
+      for (guint r = 0; rings != NULL && r < json_array_get_length (rings); r++)
+        {
+          JsonArray *values = json_array_get_array_element (rings, r);
+
+          if (values == NULL)
+            continue;
+          if (!basemap_add_ring (basemap, c, values, error))
+            {
+              g_prefix_error (error, "%s: ", path);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+/* Draws one tile into an ARGB32 image: sea, then each country's land filled
+ * with the even-odd rule (so that holes such as enclaves stay open), then all
+ * borders. Points closer than half a pixel to the last drawn one are skipped,
+ * which keeps low zooms cheap. */
+static GBytes *
+render_tile (const TileRequest *request)
+{
+  const Basemap *basemap = request->basemap;
+  const double *coords = (const double *) basemap->coords->data;
+  double scale = TILE_SIZE * exp2 (request->zoom);
+  double tile_min_x = (double) request->x / exp2 (request->zoom);
+  double tile_min_y = (double) request->y / exp2 (request->zoom);
+  double tile_max_x = (double) (request->x + 1) / exp2 (request->zoom);
+  double tile_max_y = (double) (request->y + 1) / exp2 (request->zoom);
+  double margin = 2.0 / scale;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int stride;
+  GBytes *bytes;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, TILE_SIZE, TILE_SIZE);
+  cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0xaa / 255.0, 0xd3 / 255.0, 0xdf / 255.0);
+  cairo_paint (cr);
+
+  cairo_translate (cr, -request->x * (double) TILE_SIZE, -request->y * (double) TILE_SIZE);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  for (int pass = 0; pass < 2; pass++)
+    {
+      guint current_country = G_MAXUINT;
+
+      cairo_new_path (cr);
+
+      for (guint r = 0; r < basemap->rings->len; r++)
+        {
+          const Ring *ring = &g_array_index (basemap->rings, Ring, r);
+          double last_x, last_y;
+
+          if (ring->max_x < tile_min_x - margin || ring->min_x > tile_max_x + margin
+              || ring->max_y < tile_min_y - margin || ring->min_y > tile_max_y + margin)
+            continue;
+
+          /* Land is filled one country at a time, borders in a single stroke. */
+          if (pass == 0 && ring->country != current_country)
+            {
+              cairo_set_source_rgb (cr, 0xf4 / 255.0, 0xf1 / 255.0, 0xea / 255.0);
+              cairo_fill (cr);
+              current_country = ring->country;
+            }
+
+          last_x = coords[2 * ring->first] * scale;
+          last_y = coords[2 * ring->first + 1] * scale;
+          cairo_move_to (cr, last_x, last_y);
+
+          for (guint i = 1; i < ring->n_points; i++)
+            {
+              double px = coords[2 * (ring->first + i)] * scale;
+              double py = coords[2 * (ring->first + i) + 1] * scale;
+
+              if (fabs (px - last_x) < 0.5 && fabs (py - last_y) < 0.5
+                  && i + 1 < ring->n_points)
+                continue;
+
+              cairo_line_to (cr, px, py);
+              last_x = px;
+              last_y = py;
+            }
+          cairo_close_path (cr);
+        }
+
+      if (pass == 0)
+        {
+          cairo_set_source_rgb (cr, 0xf4 / 255.0, 0xf1 / 255.0, 0xea / 255.0);
+          cairo_fill (cr);
+        }
+      else
+        {
+          cairo_set_source_rgb (cr, 0x9a / 255.0, 0x94 / 255.0, 0xa8 / 255.0);
+          cairo_set_line_width (cr, request->zoom < 4 ? 0.6 : 1.0);
+          cairo_stroke (cr);
+        }
+    }
+
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  stride = cairo_image_surface_get_stride (surface);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) stride * TILE_SIZE);
+  cairo_surface_destroy (surface);
+
+  return bytes;
+}
+
+static void
+render_tile_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_task_return_pointer (task, render_tile (task_data), (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+render_tile_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  ShumateTile *tile = g_task_get_task_data (outer);
+
+  bytes = g_task_propagate_pointer (G_TASK (result), &error);
+  if (bytes == NULL)
+    {
+      shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Cairo's ARGB32 is premultiplied native-endian, which is BGRA in memory on
+   * the little-endian machines Debian builds GTK for. */
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  texture = gdk_memory_texture_new (TILE_SIZE, TILE_SIZE, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                    bytes, g_bytes_get_size (bytes) / TILE_SIZE);
+#else
+  texture = gdk_memory_texture_new (TILE_SIZE, TILE_SIZE, GDK_MEMORY_A8R8G8B8_PREMULTIPLIED,
+                                    bytes, g_bytes_get_size (bytes) / TILE_SIZE);
+#endif
+
+  shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
+  shumate_tile_set_fade_in (tile, FALSE);
+  shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+  g_task_return_boolean (outer, TRUE);
+}
+
+static void
+atlaas_basemap_source_fill_tile_async (ShumateMapSource    *source,
+                                       ShumateTile         *tile,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  AtlaasBasemapSource *self = ATLAAS_BASEMAP_SOURCE (source);
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) inner = NULL;
+  TileRequest *request;
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, atlaas_basemap_source_fill_tile_async);
+  g_task_set_task_data (outer, g_object_ref (tile), g_object_unref);
+
+  request = g_new0 (TileRequest, 1);
+  request->basemap = basemap_ref (self->basemap);
+  request->x = shumate_tile_get_x (tile);
+  request->y = shumate_tile_get_y (tile);
+  request->zoom = shumate_tile_get_zoom_level (tile);
+
+  inner = g_task_new (NULL, cancellable, render_tile_cb, g_steal_pointer (&outer));
+  g_task_set_task_data (inner, request, (GDestroyNotify) tile_request_free);
+  g_task_run_in_thread (inner, render_tile_thread);
+}
+
+static gboolean
+atlaas_basemap_source_fill_tile_finish (ShumateMapSource  *source,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+atlaas_basemap_source_finalize (GObject *object)
+{
+  AtlaasBasemapSource *self = ATLAAS_BASEMAP_SOURCE (object);
+
+  g_clear_pointer (&self->basemap, basemap_unref);
+
+  G_OBJECT_CLASS (atlaas_basemap_source_parent_class)->finalize (object);
+}
+
+static void
+atlaas_basemap_source_class_init (AtlaasBasemapSourceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  ShumateMapSourceClass *source_class = SHUMATE_MAP_SOURCE_CLASS (klass);
+
+  object_class->finalize = atlaas_basemap_source_finalize;
+  source_class->fill_tile_async = atlaas_basemap_source_fill_tile_async;
+  source_class->fill_tile_finish = atlaas_basemap_source_fill_tile_finish;
+}
+
+static void
+atlaas_basemap_source_init (AtlaasBasemapSource *self)
+{
+  ShumateMapSource *source = SHUMATE_MAP_SOURCE (self);
+
+  self->basemap = basemap_new ();
+
+  shumate_map_source_set_id (source, "atlaas-basemap");
+  shumate_map_source_set_name (source, "Atlaas offline base map");
+  shumate_map_source_set_license (source, "Natural Earth");
+  shumate_map_source_set_license_uri (source, "https://www.naturalearthdata.com/");
+  shumate_map_source_set_min_zoom_level (source, 0);
+  shumate_map_source_set_max_zoom_level (source, 19);
+  shumate_map_source_set_tile_size (source, TILE_SIZE);
+  shumate_map_source_set_projection (source, SHUMATE_MAP_PROJECTION_MERCATOR);
+}
+
+AtlaasBasemapSource *
+atlaas_basemap_source_new_from_file (const char  *path,
+                                     GError     **error)
+{
+  g_autoptr(AtlaasBasemapSource) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (ATLAAS_TYPE_BASEMAP_SOURCE, NULL);
+  if (!basemap_load (self->basemap, path, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+AtlaasBasemapSource *
+atlaas_basemap_source_new_empty (void)
+{
+  return g_object_new (ATLAAS_TYPE_BASEMAP_SOURCE, NULL);
+}
+
+guint
+atlaas_basemap_source_get_n_rings (AtlaasBasemapSource *self)
+{
+  g_return_val_if_fail (ATLAAS_IS_BASEMAP_SOURCE (self), 0);
+
+  return self->basemap->rings->len;
+}

@@ -1,0 +1,827 @@
+/* test-sidebar.c: the search panel on the bundled data, under a real display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "atlaas-application.h"
+#include "atlaas-fts.h"
+#include "atlaas-geolocation.h"
+#include "atlaas-sidebar.h"
+#include "atlaas-window.h"
+
+#define BUNDLED_ACTIONS 687
+#define WAIT_TIMEOUT_MS 20000
+/* A word of many place names in the bundled data, but far from all. */
+#define KEYWORD "médiathèque"
+#define KEYWORD_FOLDED "mediatheque"
+
+static AtlaasApplication *app;
+static AtlaasWindow *window;
+static AtlaasSidebar *sidebar;
+static char *temp_dir;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until `condition` holds; fails the test after the
+ * timeout, naming what was awaited. */
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS, what);
+  g_source_remove (timeout_id);
+}
+
+static void
+run_frames (guint milliseconds)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+layer_loaded (gpointer data)
+{
+  return atlaas_map_layer_get_loaded (atlaas_window_get_map_layer (window));
+}
+
+static gboolean
+search_settled (gpointer data)
+{
+  return !atlaas_sidebar_get_busy (sidebar)
+         && !atlaas_map_layer_get_filter_pending (atlaas_window_get_map_layer (window));
+}
+
+/* Lets the entry's delay pass so that the last change has started its
+ * search, then waits for its results on the list and on the map. */
+static void
+wait_for_search (void)
+{
+  run_frames (400);
+  wait_until (search_settled, NULL, "the search results and the map filter");
+  run_frames (100);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  /* The paintable is empty while a redraw is pending, so let frames run. */
+  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        run_frames (50);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
+                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                             "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  path = g_build_filename (folder, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot saved to %s", path);
+}
+
+static void
+collect_widgets (GtkWidget *root,
+                 GType      type,
+                 GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (out, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widgets (child, type, out);
+}
+
+/* Brute force, independent of the search code ------------------------------ */
+
+static gboolean
+text_has_word_prefix (const char *text,
+                      const char *folded_prefix)
+{
+  g_autoptr(GPtrArray) words = NULL;
+
+  if (text == NULL)
+    return FALSE;
+
+  words = atlaas_fts_split_words (text);
+  for (guint i = 0; i < words->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (words, i), folded_prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Whether any field that the search indexes has a word starting with the
+ * keyword: the title, the text fields, place names and towns, contacts. */
+static gboolean
+action_has_keyword (const AtlaasAction *action,
+                    const char         *folded)
+{
+  const char *fields[] = {
+    action->title, action->subtitle, action->actions, action->synthesis, action->tools,
+    action->providers, action->recommendations, action->results,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (text_has_word_prefix (fields[i], folded))
+      return TRUE;
+
+  for (guint i = 0; i < action->places->len; i++)
+    {
+      const AtlaasPlace *place = g_ptr_array_index (action->places, i);
+
+      if (text_has_word_prefix (place->name, folded) || text_has_word_prefix (place->town, folded))
+        return TRUE;
+    }
+
+  for (guint i = 0; i < action->contacts->len; i++)
+    {
+      const AtlaasContact *contact = g_ptr_array_index (action->contacts, i);
+
+      if (text_has_word_prefix (contact->name, folded))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+action_has_theme (const AtlaasAction *action,
+                  AtlaasTaxonomy     *taxonomy,
+                  const char         *theme_id)
+{
+  for (guint i = 0; i < action->services->len; i++)
+    {
+      const AtlaasTheme *theme = atlaas_taxonomy_lookup (taxonomy,
+                                                         g_ptr_array_index (action->services, i));
+
+      for (; theme != NULL; theme = theme->parent)
+        if (g_strcmp0 (theme->id, theme_id) == 0)
+          return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The sorted rowids of the actions that have the keyword (when not NULL)
+ * and a service under one of the themes (when not NULL). */
+static GArray *
+brute_force_rowids (const char         *folded_keyword,
+                    const char * const *theme_ids)
+{
+  AtlaasStore *store = atlaas_application_get_store (app);
+  AtlaasTaxonomy *taxonomy = atlaas_map_layer_get_taxonomy (atlaas_window_get_map_layer (window));
+  sqlite3 *db = atlaas_store_get_database (store);
+  GArray *rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rowid FROM actions ORDER BY rowid", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 rowid = sqlite3_column_int64 (stmt, 0);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AtlaasAction) action = atlaas_store_get_action_by_rowid (store, rowid, &error);
+      gboolean theme_match = theme_ids == NULL;
+
+      g_assert_no_error (error);
+      if (folded_keyword != NULL && !action_has_keyword (action, folded_keyword))
+        continue;
+      for (guint i = 0; theme_ids != NULL && theme_ids[i] != NULL && !theme_match; i++)
+        theme_match = action_has_theme (action, taxonomy, theme_ids[i]);
+      if (theme_match)
+        g_array_append_val (rowids, rowid);
+    }
+  sqlite3_finalize (stmt);
+
+  return rowids;
+}
+
+static int
+compare_rowids (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+static GArray *
+sorted_copy (GArray *rowids)
+{
+  GArray *copy = g_array_copy (rowids);
+
+  g_array_sort (copy, compare_rowids);
+  return copy;
+}
+
+static void
+assert_same_rowids (GArray     *expected,
+                    GArray     *actual,
+                    const char *what)
+{
+  g_autoptr(GArray) a = sorted_copy (expected);
+  g_autoptr(GArray) b = sorted_copy (actual);
+
+  if (a->len != b->len)
+    g_error ("%s: expected %u actions, found %u", what, a->len, b->len);
+  for (guint i = 0; i < a->len; i++)
+    if (g_array_index (a, gint64, i) != g_array_index (b, gint64, i))
+      g_error ("%s: action %" G_GINT64_FORMAT " expected, %" G_GINT64_FORMAT " found",
+               what, g_array_index (a, gint64, i), g_array_index (b, gint64, i));
+}
+
+/* The map, seen from the outside ----------------------------------------- */
+
+static void
+show_all_of_france (void)
+{
+  ShumateMap *map = atlaas_window_get_map (window);
+
+  shumate_map_center_on (map, 46.3, 2.5);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), 5.0);
+  run_frames (200);
+}
+
+/* The rowids under every item drawn, and the sum of the drawn counts. */
+static GArray *
+collect_map_rowids (guint *sum_of_counts)
+{
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  GArray *items = atlaas_map_layer_get_visible_items (layer);
+  GArray *rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint sum = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AtlaasMapItem *item = &g_array_index (items, AtlaasMapItem, i);
+
+      sum += item->count;
+      atlaas_map_layer_get_item_rowids (layer, item, rowids);
+    }
+  *sum_of_counts = sum;
+
+  return rowids;
+}
+
+/* The list, the map and the hits describe one set of actions. */
+static void
+assert_views_agree (GArray *expected)
+{
+  GArray *hits = atlaas_sidebar_get_hits (sidebar);
+  GListModel *list = G_LIST_MODEL (atlaas_sidebar_get_results (sidebar));
+  g_autoptr(GArray) list_rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) map_rowids = NULL;
+  guint map_sum = 0;
+
+  assert_same_rowids (expected, hits, "hits against brute force");
+
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, hits->len);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      gint64 rowid = atlaas_result_list_get_rowid (ATLAAS_RESULT_LIST (list), i);
+
+      g_array_append_val (list_rowids, rowid);
+    }
+  assert_same_rowids (hits, list_rowids, "result list against hits");
+
+  show_all_of_france ();
+  map_rowids = collect_map_rowids (&map_sum);
+  g_assert_cmpuint (map_sum, ==, hits->len);
+  assert_same_rowids (hits, map_rowids, "map against hits");
+}
+
+static const char *
+count_text (void)
+{
+  return gtk_label_get_text (atlaas_sidebar_get_count_label (sidebar));
+}
+
+static guint
+count_chips (void)
+{
+  GtkWidget *chips = GTK_WIDGET (atlaas_sidebar_get_chips (sidebar));
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (chips))
+    return 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (chips);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n++;
+
+  return n;
+}
+
+static gboolean
+chips_contain_text (const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (atlaas_sidebar_get_chips (sidebar)), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_text (g_ptr_array_index (labels, i)), text) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Types the keyword one character at a time, faster than the entry's delay
+ * at first, so that searches start and get replaced as they would. */
+static void
+type_text (const char *text)
+{
+  GtkEditable *entry = GTK_EDITABLE (atlaas_sidebar_get_search_entry (sidebar));
+  const char *end = text;
+
+  gtk_editable_set_text (entry, "");
+  while (*end != '\0')
+    {
+      g_autofree char *prefix = NULL;
+
+      end = g_utf8_next_char (end);
+      prefix = g_strndup (text, end - text);
+      gtk_editable_set_text (entry, prefix);
+      gtk_editable_set_position (entry, -1);
+      run_frames (end - text < 4 ? 200 : 40);
+    }
+}
+
+/* Test cases -------------------------------------------------------------- */
+
+static void
+test_sidebar_start (void)
+{
+  g_autoptr(GArray) all = brute_force_rowids (NULL, NULL);
+
+  wait_for_search ();
+  g_assert_cmpuint (all->len, ==, BUNDLED_ACTIONS);
+  assert_views_agree (all);
+  g_assert_cmpstr (count_text (), ==, "687 actions");
+  g_assert_cmpuint (count_chips (), ==, 0);
+  g_assert_nonnull (atlaas_theme_tree_lookup (atlaas_sidebar_get_theme_tree (sidebar), "1"));
+}
+
+static void
+test_sidebar_keyword (void)
+{
+  g_autoptr(GArray) expected = brute_force_rowids (KEYWORD_FOLDED, NULL);
+  g_autofree char *expected_count = NULL;
+  AtlaasThemeTree *tree = atlaas_sidebar_get_theme_tree (sidebar);
+  guint axis_sum = 0;
+
+  type_text (KEYWORD);
+  wait_for_search ();
+
+  g_assert_cmpuint (expected->len, >, 0);
+  g_assert_cmpuint (expected->len, <, BUNDLED_ACTIONS);
+  assert_views_agree (expected);
+
+  expected_count = g_strdup_printf ("%u actions", expected->len);
+  g_assert_cmpstr (count_text (), ==, expected_count);
+  g_assert_cmpuint (count_chips (), ==, 1);
+  g_assert_true (chips_contain_text (KEYWORD));
+
+  /* Every axe counts the matching actions under it, from a brute force. */
+  for (guint axis = 1; axis <= 4; axis++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", axis);
+      const char *ids[] = { id, NULL };
+      g_autoptr(GArray) under = brute_force_rowids (KEYWORD_FOLDED, ids);
+      AtlaasThemeNode *node = atlaas_theme_tree_lookup (tree, id);
+
+      g_assert_cmpuint (atlaas_theme_node_get_count (node), ==, under->len);
+      axis_sum += under->len;
+    }
+  g_assert_cmpuint (axis_sum, >=, expected->len);
+}
+
+/* The axe with the most matching actions that still leaves some out. */
+static const char *
+pick_axis (void)
+{
+  static char best_id[8];
+  AtlaasThemeTree *tree = atlaas_sidebar_get_theme_tree (sidebar);
+  guint n_hits = atlaas_sidebar_get_hits (sidebar)->len;
+  guint best = 0;
+
+  for (guint axis = 1; axis <= 4; axis++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", axis);
+      guint count = atlaas_theme_node_get_count (atlaas_theme_tree_lookup (tree, id));
+
+      if (count > best && count < n_hits)
+        {
+          best = count;
+          g_strlcpy (best_id, id, sizeof best_id);
+        }
+    }
+  g_assert_cmpuint (best, >, 0);
+
+  return best_id;
+}
+
+/* Clicks the check box of the tree row that shows the node. */
+static void
+click_theme_check (const char *id)
+{
+  AtlaasThemeTree *tree = atlaas_sidebar_get_theme_tree (sidebar);
+  AtlaasThemeNode *node = atlaas_theme_tree_lookup (tree, id);
+  g_autoptr(GPtrArray) checks = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (atlaas_theme_tree_get_list_view (tree)),
+                   GTK_TYPE_CHECK_BUTTON, checks);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      GtkWidget *check = g_ptr_array_index (checks, i);
+      GtkWidget *label = gtk_widget_get_next_sibling (check);
+
+      if (gtk_widget_get_mapped (check)
+          && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)),
+                        atlaas_theme_node_get_label (node)) == 0)
+        {
+          gtk_widget_activate (check);
+          return;
+        }
+    }
+
+  g_error ("No row of the theme tree shows theme %s", id);
+}
+
+static void
+expand_axis (guint position)
+{
+  GtkListView *view = atlaas_theme_tree_get_list_view (atlaas_sidebar_get_theme_tree (sidebar));
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (view));
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
+
+  gtk_tree_list_row_set_expanded (row, TRUE);
+  run_frames (200);
+}
+
+static void
+test_sidebar_theme (void)
+{
+  AtlaasThemeTree *tree = atlaas_sidebar_get_theme_tree (sidebar);
+  const char *axis_id = pick_axis ();
+  const AtlaasTheme *axis = atlaas_theme_node_get_theme (atlaas_theme_tree_lookup (tree, axis_id));
+  const AtlaasTheme *first_enjeu = g_ptr_array_index (axis->children, 0);
+  const char *axis_ids[] = { axis_id, NULL };
+  g_autoptr(GArray) expected = brute_force_rowids (KEYWORD_FOLDED, axis_ids);
+  g_auto(GStrv) checked = NULL;
+  g_autoptr(GPtrArray) rest_ids = g_ptr_array_new ();
+  g_autoptr(GArray) rest = NULL;
+
+  g_test_message ("Filtering on axe %s, %s", axis_id, axis->label);
+  expand_axis (g_ascii_strtoull (axis_id, NULL, 10) - 1);
+  click_theme_check (axis_id);
+  wait_for_search ();
+
+  /* The axe and everything under it look checked. */
+  g_assert_true (atlaas_theme_node_get_checked (atlaas_theme_tree_lookup (tree, axis_id)));
+  g_assert_true (atlaas_theme_node_get_checked (atlaas_theme_tree_lookup (tree, first_enjeu->id)));
+  checked = atlaas_theme_tree_get_checked_ids (tree);
+  g_assert_cmpstrv (checked, axis_ids);
+
+  assert_views_agree (expected);
+  g_assert_cmpuint (count_chips (), ==, 2);
+  g_assert_true (chips_contain_text (axis->label));
+  save_screenshot (GTK_WIDGET (window), "sidebar-theme-filter.png");
+
+  /* Unchecking one enjeu keeps its siblings, and the axe turns inconsistent. */
+  click_theme_check (first_enjeu->id);
+  wait_for_search ();
+  g_assert_false (atlaas_theme_node_get_checked (atlaas_theme_tree_lookup (tree, axis_id)));
+  g_assert_true (atlaas_theme_node_get_inconsistent (atlaas_theme_tree_lookup (tree, axis_id)));
+  g_assert_false (atlaas_theme_node_get_checked (atlaas_theme_tree_lookup (tree, first_enjeu->id)));
+  for (guint i = 1; i < axis->children->len; i++)
+    g_ptr_array_add (rest_ids, ((AtlaasTheme *) g_ptr_array_index (axis->children, i))->id);
+  g_ptr_array_add (rest_ids, NULL);
+  rest = brute_force_rowids (KEYWORD_FOLDED, (const char * const *) rest_ids->pdata);
+  assert_views_agree (rest);
+  g_assert_cmpuint (count_chips (), ==, axis->children->len);
+
+  /* Checking it again gives the whole axe back, as one chip. */
+  click_theme_check (first_enjeu->id);
+  wait_for_search ();
+  g_assert_true (atlaas_theme_node_get_checked (atlaas_theme_tree_lookup (tree, axis_id)));
+  g_assert_cmpuint (count_chips (), ==, 2);
+  assert_views_agree (expected);
+}
+
+static void
+test_sidebar_remove_chips (void)
+{
+  g_autoptr(GArray) all = brute_force_rowids (NULL, NULL);
+
+  while (count_chips () > 0)
+    {
+      g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+      guint before = count_chips ();
+
+      collect_widgets (GTK_WIDGET (atlaas_sidebar_get_chips (sidebar)), GTK_TYPE_BUTTON, buttons);
+      g_assert_cmpuint (buttons->len, ==, before);
+      g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
+      wait_for_search ();
+      g_assert_cmpuint (count_chips (), ==, before - 1);
+    }
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (atlaas_sidebar_get_search_entry (sidebar))),
+                   ==, "");
+  assert_views_agree (all);
+  g_assert_cmpstr (count_text (), ==, "687 actions");
+}
+
+static void
+test_sidebar_no_match (void)
+{
+  GtkEditable *entry = GTK_EDITABLE (atlaas_sidebar_get_search_entry (sidebar));
+  g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) all = brute_force_rowids (NULL, NULL);
+
+  gtk_editable_set_text (entry, "xylophonique ");
+  wait_for_search ();
+  assert_views_agree (none);
+  g_assert_cmpstr (count_text (), ==, "No action matches");
+
+  /* Escape in the entry clears the keywords and brings every action back. */
+  g_signal_emit_by_name (entry, "stop-search");
+  wait_for_search ();
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+  assert_views_agree (all);
+}
+
+static void
+test_sidebar_visible_area (void)
+{
+  ShumateMap *map = atlaas_window_get_map (window);
+  GtkCheckButton *check = atlaas_sidebar_get_area_check (sidebar);
+  AtlaasStore *store = atlaas_application_get_store (app);
+  g_autoptr(AtlaasPointSet) points = NULL;
+  g_autoptr(GError) error = NULL;
+  ShumateViewport *viewport = shumate_map_get_viewport (map);
+  GtkWidget *layer = GTK_WIDGET (atlaas_window_get_map_layer (window));
+  g_autoptr(GHashTable) inside = g_hash_table_new (g_int64_hash, g_int64_equal);
+  double north, west, south, east;
+  GListModel *list = G_LIST_MODEL (atlaas_sidebar_get_results (sidebar));
+
+  /* Lyon and its surroundings. */
+  shumate_map_center_on (map, 45.76, 4.84);
+  shumate_viewport_set_zoom_level (viewport, 10.0);
+  run_frames (200);
+  gtk_check_button_set_active (check, TRUE);
+  run_frames (400);
+
+  shumate_viewport_widget_coords_to_location (viewport, layer, 0, 0, &north, &west);
+  shumate_viewport_widget_coords_to_location (viewport, layer,
+                                              gtk_widget_get_width (layer),
+                                              gtk_widget_get_height (layer),
+                                              &south, &east);
+  points = atlaas_store_load_points (store, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < points->n_points; i++)
+    if (points->longitudes[i] >= west && points->longitudes[i] <= east
+        && points->latitudes[i] >= south && points->latitudes[i] <= north)
+      g_hash_table_add (inside, &points->action_rowids[i]);
+
+  g_assert_cmpuint (g_hash_table_size (inside), >, 0);
+  g_assert_cmpuint (g_hash_table_size (inside), <, BUNDLED_ACTIONS);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, g_hash_table_size (inside));
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      gint64 rowid = atlaas_result_list_get_rowid (ATLAAS_RESULT_LIST (list), i);
+
+      g_assert_true (g_hash_table_contains (inside, &rowid));
+    }
+  g_assert_true (g_str_has_suffix (count_text (), "in the visible area"));
+
+  /* Moving the map refreshes the list after a short delay. */
+  shumate_map_center_on (map, 45.19, 5.72);
+  run_frames (600);
+  g_assert_cmpuint (g_list_model_get_n_items (list), !=, 0);
+
+  gtk_check_button_set_active (check, FALSE);
+  run_frames (100);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, BUNDLED_ACTIONS);
+  /* Only the rows near the screen were read from the store: GTK 4.8's list
+   * view makes at most 200 rows, whatever the length of the list. */
+  g_assert_cmpuint (atlaas_result_list_get_n_read (ATLAAS_RESULT_LIST (list)), <=, 220);
+}
+
+static void
+test_sidebar_select_result (void)
+{
+  GtkListView *view = atlaas_sidebar_get_result_view (sidebar);
+  GtkSelectionModel *selection = gtk_list_view_get_model (view);
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  GtkPopover *popover;
+  g_autoptr(AtlaasResultItem) item = NULL;
+
+  type_text (KEYWORD);
+  wait_for_search ();
+  show_all_of_france ();
+
+  item = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  popover = atlaas_map_layer_get_popover (layer);
+  run_frames (300);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (shumate_map_get_viewport (atlaas_window_get_map (window))),
+                     >, 5.0);
+  save_screenshot (GTK_WIDGET (window), "sidebar-selected-result.png");
+  gtk_popover_popdown (popover);
+}
+
+static void
+test_sidebar_focus_shortcut (void)
+{
+  GtkWidget *entry = GTK_WIDGET (atlaas_sidebar_get_search_entry (sidebar));
+
+  gtk_widget_grab_focus (GTK_WIDGET (atlaas_window_get_map (window)));
+  g_object_set (window, "sidebar-visible", FALSE, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  run_frames (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (sidebar)));
+  g_assert_true (gtk_widget_is_focus (entry) || gtk_widget_has_focus (entry)
+                 || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry));
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean found;
+  double latitude;
+  double longitude;
+  GError *error;
+} LocateOutcome;
+
+static gboolean
+locate_done (gpointer data)
+{
+  return ((LocateOutcome *) data)->done;
+}
+
+static void
+locate_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LocateOutcome *outcome = user_data;
+
+  outcome->found = atlaas_geolocation_locate_finish (result, &outcome->latitude,
+                                                     &outcome->longitude, NULL,
+                                                     &outcome->error);
+  outcome->done = TRUE;
+}
+
+/* Test machines have no GeoClue service, so this checks the message that
+ * the person reads then; where GeoClue answers, the position must be valid. */
+static void
+test_sidebar_geolocation (void)
+{
+  LocateOutcome outcome = { 0, };
+
+  atlaas_geolocation_locate_async (NULL, locate_cb, &outcome);
+  wait_until (locate_done, &outcome, "the answer of the geolocation");
+
+  if (outcome.found)
+    {
+      g_test_message ("GeoClue gave %.3f, %.3f", outcome.latitude, outcome.longitude);
+      g_assert_cmpfloat (fabs (outcome.latitude), <=, 90.0);
+      g_assert_cmpfloat (fabs (outcome.longitude), <=, 180.0);
+      return;
+    }
+
+  g_test_message ("Geolocation error: %s", outcome.error->message);
+  g_assert_true (outcome.error->domain == ATLAAS_GEOLOCATION_ERROR);
+  g_assert_cmpuint (strlen (outcome.error->message), >, 10);
+  g_clear_error (&outcome.error);
+}
+
+static void
+start_app (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  app = atlaas_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+
+  window = ATLAAS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  g_assert_true (ATLAAS_IS_SIDEBAR (atlaas_window_get_sidebar (window)));
+  sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
+  g_object_set (window, "sidebar-visible", TRUE, NULL);
+
+  /* The first start imports the bundled dataset, then builds the index. */
+  wait_until (layer_loaded, NULL, "the map layer to load the imported actions");
+  run_frames (300);
+}
+
+static void
+stop_app (void)
+{
+  g_autofree char *db = g_build_filename (temp_dir, "atlaas.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (db);
+  g_rmdir (temp_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run this test under xvfb-run\n");
+      return 77;
+    }
+
+  temp_dir = g_dir_make_tmp ("atlaas-test-sidebar-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (temp_dir, "atlaas.db", NULL);
+  g_setenv ("ATLAAS_DB", db, TRUE);
+  g_setenv ("ATLAAS_OFFLINE", "1", TRUE);
+
+  start_app ();
+
+  g_test_add_func ("/sidebar/start", test_sidebar_start);
+  g_test_add_func ("/sidebar/keyword", test_sidebar_keyword);
+  g_test_add_func ("/sidebar/theme", test_sidebar_theme);
+  g_test_add_func ("/sidebar/remove-chips", test_sidebar_remove_chips);
+  g_test_add_func ("/sidebar/no-match", test_sidebar_no_match);
+  g_test_add_func ("/sidebar/visible-area", test_sidebar_visible_area);
+  g_test_add_func ("/sidebar/select-result", test_sidebar_select_result);
+  g_test_add_func ("/sidebar/focus-shortcut", test_sidebar_focus_shortcut);
+  g_test_add_func ("/sidebar/geolocation", test_sidebar_geolocation);
+
+  status = g_test_run ();
+  stop_app ();
+
+  return status;
+}

@@ -1,0 +1,614 @@
+/* test-window.c: the main window on the bundled data, under a real display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "atlaas-action-popover.h"
+#include "atlaas-application.h"
+#include "atlaas-window.h"
+
+#define BUNDLED_ACTIONS 687
+#define WAIT_TIMEOUT_MS 20000
+
+static AtlaasApplication *app;
+static AtlaasWindow *window;
+static char *temp_dir;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until `condition` holds; fails the test after the
+ * timeout, naming what was awaited. */
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS, what);
+  g_source_remove (timeout_id);
+}
+
+/* Lets pending frames and idles run, such as the map's first layout. */
+static void
+run_frames (guint milliseconds)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+layer_loaded (gpointer data)
+{
+  return atlaas_map_layer_get_loaded (atlaas_window_get_map_layer (window));
+}
+
+typedef struct
+{
+  double zoom;
+} ZoomTarget;
+
+static gboolean
+zoom_reached (gpointer data)
+{
+  ZoomTarget *target = data;
+  ShumateViewport *viewport = shumate_map_get_viewport (atlaas_window_get_map (window));
+
+  return G_APPROX_VALUE (shumate_viewport_get_zoom_level (viewport), target->zoom, 1e-6);
+}
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+sheet_mapped (gpointer data)
+{
+  AtlaasActionSheet *sheet = atlaas_window_get_action_sheet (window);
+
+  return sheet != NULL && gtk_widget_get_mapped (GTK_WIDGET (sheet));
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  graphene_rect_t bounds;
+  int width, height;
+
+  /* A popover just shown gets its size at the next layout. */
+  for (guint attempt = 0; attempt < 20 && gtk_widget_get_width (widget) == 0; attempt++)
+    run_frames (50);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  /* The paintable is empty while a redraw is pending, so let frames run. */
+  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        run_frames (50);
+    }
+  g_assert_nonnull (node);
+  /* The node's bounds include a popover's arrow, outside its allocation. */
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (renderer, node, &bounds);
+
+  folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
+                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                             "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  path = g_build_filename (folder, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot saved to %s", path);
+}
+
+static GtkWidget *
+find_widget_with_class (GtkWidget  *root,
+                        const char *css_class)
+{
+  if (gtk_widget_has_css_class (root, css_class))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_with_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static guint
+sum_visible_counts (GArray *items)
+{
+  guint sum = 0;
+
+  for (guint i = 0; i < items->len; i++)
+    sum += g_array_index (items, AtlaasMapItem, i).count;
+
+  return sum;
+}
+
+/* The largest cluster drawn, copied; fails when there is none. */
+static AtlaasMapItem
+find_largest_cluster (void)
+{
+  GArray *items = atlaas_map_layer_get_visible_items (atlaas_window_get_map_layer (window));
+  AtlaasMapItem best = { 0, };
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AtlaasMapItem *item = &g_array_index (items, AtlaasMapItem, i);
+
+      if (item->kind == ATLAAS_MAP_ITEM_CLUSTER && item->count > best.count)
+        best = *item;
+    }
+  g_assert_cmpuint (best.count, >=, 2);
+
+  return best;
+}
+
+static const AtlaasMapItem *
+find_visible_item (GArray            *items,
+                   AtlaasMapItemKind  kind,
+                   guint32            id)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AtlaasMapItem *item = &g_array_index (items, AtlaasMapItem, i);
+
+      if (item->kind != kind)
+        continue;
+      if (kind == ATLAAS_MAP_ITEM_CLUSTER ? item->cluster_id == id : item->point == id)
+        return item;
+    }
+
+  return NULL;
+}
+
+static void
+go_to (double latitude,
+       double longitude,
+       double zoom)
+{
+  ShumateMap *map = atlaas_window_get_map (window);
+  ZoomTarget target = { zoom };
+
+  shumate_map_center_on (map, latitude, longitude);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), zoom);
+  wait_until (zoom_reached, &target, "the zoom level set by the test");
+  run_frames (100);
+}
+
+static void
+test_window_start_view (void)
+{
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  GArray *items;
+  guint n_clusters = 0;
+
+  g_assert_cmpuint (atlaas_map_layer_get_n_points (layer), ==, BUNDLED_ACTIONS);
+
+  items = atlaas_map_layer_get_visible_items (layer);
+  g_assert_cmpuint (items->len, >, 0);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AtlaasMapItem *item = &g_array_index (items, AtlaasMapItem, i);
+
+      /* Every item drawn at the start view lies inside the map. */
+      g_assert_cmpfloat (item->x, >=, 0);
+      g_assert_cmpfloat (item->x, <=, gtk_widget_get_width (GTK_WIDGET (layer)));
+      g_assert_cmpfloat (item->y, >=, 0);
+      g_assert_cmpfloat (item->y, <=, gtk_widget_get_height (GTK_WIDGET (layer)));
+      if (item->kind == ATLAAS_MAP_ITEM_CLUSTER)
+        n_clusters++;
+    }
+  g_assert_cmpuint (n_clusters, >, 0);
+  g_assert_cmpuint (sum_visible_counts (items), ==, BUNDLED_ACTIONS);
+
+  /* Pointer events go to the layer over a marker and to the map elsewhere. */
+  {
+    const AtlaasMapItem *item = &g_array_index (items, AtlaasMapItem, 0);
+    graphene_point_t in_window;
+    GtkWidget *picked;
+
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (layer), GTK_WIDGET (window),
+                                             &GRAPHENE_POINT_INIT (item->x, item->y),
+                                             &in_window));
+    picked = gtk_widget_pick (GTK_WIDGET (window), in_window.x, in_window.y, GTK_PICK_DEFAULT);
+    g_assert_true (picked == GTK_WIDGET (layer));
+
+    g_assert_true (gtk_widget_compute_point (GTK_WIDGET (layer), GTK_WIDGET (window),
+                                             &GRAPHENE_POINT_INIT (5, 5), &in_window));
+    picked = gtk_widget_pick (GTK_WIDGET (window), in_window.x, in_window.y, GTK_PICK_DEFAULT);
+    g_assert_true (picked != GTK_WIDGET (layer));
+  }
+
+  save_screenshot (GTK_WIDGET (window), "window-start.png");
+
+  /* F9 and the header button hide and show the search panel. */
+  g_assert_true (gtk_widget_get_visible (atlaas_window_get_sidebar (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_false (gtk_widget_get_visible (atlaas_window_get_sidebar (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
+  g_assert_true (gtk_widget_get_visible (atlaas_window_get_sidebar (window)));
+  run_frames (100);
+}
+
+static void
+test_window_click_cluster (void)
+{
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  AtlaasClusterIndex *index = atlaas_map_layer_get_cluster_index (layer);
+  AtlaasMapItem cluster = find_largest_cluster ();
+  g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (AtlaasCluster));
+  ZoomTarget target;
+  int zoom_before = atlaas_map_layer_get_cluster_zoom (layer);
+  int expansion_zoom = atlaas_cluster_index_get_expansion_zoom (index, cluster.cluster_id);
+  guint children_sum = 0;
+  GArray *items;
+
+  g_assert_cmpint (expansion_zoom, >, zoom_before);
+
+  /* The children at the expansion zoom: follow single-child chains down. */
+  g_assert_true (atlaas_cluster_index_get_children (index, cluster.cluster_id, children));
+  while (children->len == 1 && g_array_index (children, AtlaasCluster, 0).is_cluster)
+    {
+      guint32 only = g_array_index (children, AtlaasCluster, 0).id;
+
+      g_array_set_size (children, 0);
+      g_assert_true (atlaas_cluster_index_get_children (index, only, children));
+    }
+  g_assert_cmpuint (children->len, >=, 2);
+
+  /* Click through the gesture's own entry point, at the cluster's centre. */
+  g_assert_cmpint (atlaas_map_layer_click_at (layer, cluster.x, cluster.y), ==, ATLAAS_MAP_CLICK_ZOOM);
+  target.zoom = expansion_zoom;
+  wait_until (zoom_reached, &target, "the zoom animation to the expansion zoom");
+  run_frames (100);
+
+  g_assert_cmpint (atlaas_map_layer_get_cluster_zoom (layer), ==, expansion_zoom);
+  items = atlaas_map_layer_get_visible_items (layer);
+  for (guint i = 0; i < children->len; i++)
+    {
+      const AtlaasCluster *child = &g_array_index (children, AtlaasCluster, i);
+      const AtlaasMapItem *item;
+
+      item = find_visible_item (items,
+                                child->is_cluster ? ATLAAS_MAP_ITEM_CLUSTER : ATLAAS_MAP_ITEM_ACTION,
+                                child->id);
+      if (item == NULL)
+        g_error ("Child %u (%s of %u) of cluster %u is not drawn at zoom %d",
+                 child->id, child->is_cluster ? "cluster" : "action", child->count,
+                 cluster.cluster_id, expansion_zoom);
+      g_assert_cmpuint (item->count, ==, child->count);
+      children_sum += child->count;
+    }
+  g_assert_cmpuint (children_sum, ==, cluster.count);
+
+  save_screenshot (GTK_WIDGET (window), "window-cluster-expanded.png");
+}
+
+static void
+test_window_click_action (void)
+{
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  GtkPopover *popover = atlaas_map_layer_get_popover (layer);
+  const AtlaasMapItem *found = NULL;
+  AtlaasMapItem action_item;
+  g_autoptr(GArray) rowids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(AtlaasAction) action = NULL;
+  g_autoptr(GError) error = NULL;
+  AtlaasActionSheet *sheet;
+  GtkWidget *more_button;
+
+  /* Zoom into clusters until a single action is drawn. */
+  for (guint step = 0; step < 20 && found == NULL; step++)
+    {
+      GArray *items = atlaas_map_layer_get_visible_items (layer);
+
+      for (guint i = 0; i < items->len && found == NULL; i++)
+        if (g_array_index (items, AtlaasMapItem, i).kind == ATLAAS_MAP_ITEM_ACTION)
+          found = &g_array_index (items, AtlaasMapItem, i);
+
+      if (found == NULL)
+        {
+          AtlaasMapItem cluster = find_largest_cluster ();
+          int zoom = atlaas_cluster_index_get_expansion_zoom (atlaas_map_layer_get_cluster_index (layer),
+                                                              cluster.cluster_id);
+
+          go_to (cluster.latitude, cluster.longitude, zoom);
+        }
+    }
+  g_assert_nonnull (found);
+  action_item = *found;
+
+  atlaas_map_layer_get_item_rowids (layer, &action_item, rowids);
+  g_assert_cmpuint (rowids->len, ==, 1);
+  action = atlaas_store_get_action_by_rowid (atlaas_application_get_store (app),
+                                             g_array_index (rowids, gint64, 0), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (action->title);
+
+  g_assert_cmpint (atlaas_map_layer_click_at (layer, action_item.x, action_item.y), ==,
+                   ATLAAS_MAP_CLICK_POPOVER);
+  wait_until (widget_visible, popover, "the action popover");
+  g_assert_cmpstr (atlaas_action_popover_get_title (ATLAAS_ACTION_POPOVER (popover)), ==, action->title);
+
+  save_screenshot (GTK_WIDGET (window), "window-popover.png");
+  save_screenshot (GTK_WIDGET (popover), "popover-action.png");
+
+  more_button = atlaas_action_popover_get_more_button (ATLAAS_ACTION_POPOVER (popover));
+  g_assert_nonnull (more_button);
+  g_assert_true (gtk_widget_activate (more_button));
+  wait_until (sheet_mapped, NULL, "the action sheet window");
+  run_frames (200);
+
+  sheet = atlaas_window_get_action_sheet (window);
+  g_assert_cmpstr (atlaas_action_sheet_get_action (sheet)->title, ==, action->title);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (sheet)), ==, action->title);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (sheet)) == GTK_WINDOW (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+
+  save_screenshot (GTK_WIDGET (sheet), "sheet.png");
+
+  /* The whole content, below the fold too, for review. */
+  save_screenshot (find_widget_with_class (GTK_WIDGET (sheet), "atlaas-sheet"), "sheet-full.png");
+}
+
+/* Two actions at one exact position, found in the store itself. */
+static gboolean
+find_shared_position (double *latitude,
+                      double *longitude)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasPointSet) points = atlaas_store_load_points (atlaas_application_get_store (app), &error);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < points->n_points; i++)
+    for (gsize j = i + 1; j < points->n_points; j++)
+      if (points->latitudes[i] == points->latitudes[j]
+          && points->longitudes[i] == points->longitudes[j])
+        {
+          *latitude = points->latitudes[i];
+          *longitude = points->longitudes[i];
+          return TRUE;
+        }
+
+  return FALSE;
+}
+
+static void
+test_window_shared_position (void)
+{
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  GtkPopover *popover = atlaas_map_layer_get_popover (layer);
+  double latitude = 0.0, longitude = 0.0;
+  const AtlaasMapItem *group = NULL;
+  AtlaasMapItem item;
+  GArray *items;
+  GtkListBox *list;
+  guint n_rows = 0;
+
+  gtk_window_close (GTK_WINDOW (atlaas_window_get_action_sheet (window)));
+  g_assert_true (find_shared_position (&latitude, &longitude));
+
+  /* Past the deepest clustered zoom the actions draw as one group marker. */
+  go_to (latitude, longitude, 18);
+  items = atlaas_map_layer_get_visible_items (layer);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AtlaasMapItem *candidate = &g_array_index (items, AtlaasMapItem, i);
+
+      if (candidate->latitude == latitude && candidate->longitude == longitude)
+        {
+          g_assert_null (group);
+          group = candidate;
+        }
+    }
+  g_assert_nonnull (group);
+  g_assert_cmpint (group->kind, ==, ATLAAS_MAP_ITEM_GROUP);
+  g_assert_cmpuint (group->count, >=, 2);
+  item = *group;
+
+  g_assert_cmpint (atlaas_map_layer_click_item (layer, &item), ==, ATLAAS_MAP_CLICK_LIST);
+  wait_until (widget_visible, popover, "the list popover");
+  list = atlaas_action_popover_get_list_box (ATLAAS_ACTION_POPOVER (popover));
+  g_assert_nonnull (list);
+  while (gtk_list_box_get_row_at_index (list, n_rows) != NULL)
+    n_rows++;
+  g_assert_cmpuint (n_rows, ==, item.count);
+  save_screenshot (GTK_WIDGET (popover), "popover-list.png");
+
+  /* Every row opens its action, the second one too. */
+  g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 1));
+  wait_until (sheet_mapped, NULL, "the sheet of the second action in the list");
+
+  /* At the deepest clustered zoom the pair is a cluster, and when it contains
+   * nothing else its click opens the list at once instead of zooming. */
+  gtk_window_close (GTK_WINDOW (atlaas_window_get_action_sheet (window)));
+  go_to (latitude, longitude, 16);
+  items = atlaas_map_layer_get_visible_items (layer);
+  group = NULL;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const AtlaasMapItem *candidate = &g_array_index (items, AtlaasMapItem, i);
+
+      if (G_APPROX_VALUE (candidate->latitude, latitude, 1e-7)
+          && G_APPROX_VALUE (candidate->longitude, longitude, 1e-7))
+        group = candidate;
+    }
+  g_assert_nonnull (group);
+  g_assert_cmpint (group->kind, ==, ATLAAS_MAP_ITEM_CLUSTER);
+  item = *group;
+  g_assert_cmpint (atlaas_map_layer_click_item (layer, &item), ==,
+                   item.count == n_rows ? ATLAAS_MAP_CLICK_LIST : ATLAAS_MAP_CLICK_ZOOM);
+}
+
+static gboolean
+about_window_shown (gpointer data)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (ADW_IS_ABOUT_WINDOW (l->data) && gtk_widget_get_mapped (l->data))
+      {
+        *(GtkWidget **) data = l->data;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static void
+test_window_about (void)
+{
+  GtkWidget *about = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  wait_until (about_window_shown, &about, "the about window");
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Atlaas");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (about)),
+                                          APPLICATION_ID));
+  run_frames (200);
+  save_screenshot (about, "about.png");
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
+/* Closing the window stores its size; a new window starts at that size. */
+static void
+test_window_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  AtlaasWindow *second;
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  run_frames (100);
+  gtk_window_close (GTK_WINDOW (window));
+  window = NULL;
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  second = atlaas_window_new (ADW_APPLICATION (app));
+  gtk_window_get_default_size (GTK_WINDOW (second), &width, &height);
+  g_assert_cmpint (width, ==, 1100);
+  g_assert_cmpint (height, ==, 700);
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
+static void
+start_app (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  app = atlaas_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+
+  window = ATLAAS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+
+  /* The first start imports the bundled dataset, then builds the index. */
+  wait_until (layer_loaded, NULL, "the map layer to load the imported actions");
+  run_frames (300);
+}
+
+static void
+stop_app (void)
+{
+  g_autofree char *db = g_build_filename (temp_dir, "atlaas.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (db);
+  g_rmdir (temp_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  atlaas_application_init_i18n ();
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: run this test under xvfb-run\n");
+      return 77;
+    }
+
+  /* A fresh store, so that the test runs the first-start import. */
+  temp_dir = g_dir_make_tmp ("atlaas-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (temp_dir, "atlaas.db", NULL);
+  g_setenv ("ATLAAS_DB", db, TRUE);
+  g_setenv ("ATLAAS_OFFLINE", "1", TRUE);
+
+  start_app ();
+
+  g_test_add_func ("/window/start-view", test_window_start_view);
+  g_test_add_func ("/window/click-cluster", test_window_click_cluster);
+  g_test_add_func ("/window/click-action", test_window_click_action);
+  g_test_add_func ("/window/shared-position", test_window_shared_position);
+  g_test_add_func ("/window/about", test_window_about);
+  g_test_add_func ("/window/settings", test_window_settings);
+
+  status = g_test_run ();
+  stop_app ();
+
+  return status;
+}
