@@ -26,6 +26,8 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
+int atlaas_admin_search_main (int    argc,
+                              char **argv);
 int atlaas_admin_validate_main (int    argc,
                                 char **argv);
 
@@ -48,6 +50,7 @@ static const Command commands[] = {
   { "clusters", "clusters [--db PATH] --zoom Z [--bbox W,S,E,N] [--radius PX] "
                 "[--extent PX] [--min-points N] [--max-zoom Z] [--json]", run_clusters },
   { "validate", "validate FILE.json", atlaas_admin_validate_main },
+  { "search", "search [--db PATH] [--theme ID]… [--limit N] [--counts] [--json] [KEYWORD…]", atlaas_admin_search_main },
 };
 
 static void
