@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -536,6 +537,11 @@ test_sidebar_theme (void)
   assert_views_agree (expected);
   g_assert_cmpuint (count_chips (), ==, 2);
   g_assert_true (chips_contain_text (axis->label));
+
+  /* Auvergne-Rhône-Alpes, where the bundled actions are. */
+  shumate_map_center_on (atlaas_window_get_map (window), 45.45, 4.6);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (atlaas_window_get_map (window)), 7.0);
+  run_frames (300);
   save_screenshot (GTK_WIDGET (window), "sidebar-theme-filter.png");
 
   /* Unchecking one enjeu keeps its siblings, and the axe turns inconsistent. */
@@ -698,6 +704,83 @@ test_sidebar_focus_shortcut (void)
 
 typedef struct
 {
+  double latitude;
+  double longitude;
+} Place;
+
+static gboolean
+map_centred_on (gpointer data)
+{
+  Place *place = data;
+  ShumateViewport *viewport = shumate_map_get_viewport (atlaas_window_get_map (window));
+
+  return G_APPROX_VALUE (shumate_location_get_latitude (SHUMATE_LOCATION (viewport)),
+                         place->latitude, 1e-4)
+         && G_APPROX_VALUE (shumate_location_get_longitude (SHUMATE_LOCATION (viewport)),
+                            place->longitude, 1e-4);
+}
+
+static GtkPaned *
+find_paned (void)
+{
+  g_autoptr(GPtrArray) paneds = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_PANED, paneds);
+  g_assert_cmpuint (paneds->len, >=, 1);
+
+  return g_ptr_array_index (paneds, 0);
+}
+
+/* A window closed in one place opens in the same place, with the panel as
+ * it was. The memory GSettings backend keeps the values for this process. */
+static void
+test_sidebar_restore_state (void)
+{
+  ShumateMap *map = atlaas_window_get_map (window);
+  GtkPaned *paned = find_paned ();
+  Place grenoble = { 45.1885, 5.7245 };
+  int paned_width = gtk_widget_get_width (GTK_WIDGET (paned));
+  int sidebar_width;
+
+  shumate_map_center_on (map, grenoble.latitude, grenoble.longitude);
+  shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), 11.0);
+  gtk_paned_set_position (paned, paned_width - 400);
+  run_frames (200);
+  sidebar_width = gtk_widget_get_width (GTK_WIDGET (sidebar));
+  g_assert_cmpint (abs (sidebar_width - 400), <=, 8);
+
+  /* Closing saves, as when the person closes the window. */
+  gtk_window_close (GTK_WINDOW (window));
+  run_frames (100);
+
+  window = atlaas_window_new (ADW_APPLICATION (app));
+  sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  atlaas_window_load_store (window, atlaas_application_get_store (app));
+  wait_until (layer_loaded, NULL, "the map layer of the second window");
+  wait_until (map_centred_on, &grenoble, "the map view of the last session");
+  run_frames (200);
+
+  g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (shumate_map_get_viewport (atlaas_window_get_map (window))),
+                                  11.0, 1e-6);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (sidebar)));
+  g_assert_cmpint (abs (gtk_widget_get_width (GTK_WIDGET (sidebar)) - sidebar_width), <=, 8);
+
+  /* A hidden panel stays hidden. */
+  g_object_set (window, "sidebar-visible", FALSE, NULL);
+  gtk_window_close (GTK_WINDOW (window));
+  run_frames (100);
+  window = atlaas_window_new (ADW_APPLICATION (app));
+  sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
+  gtk_window_present (GTK_WINDOW (window));
+  run_frames (200);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (sidebar)));
+  g_assert_true (map_centred_on (&grenoble));
+}
+
+typedef struct
+{
   gboolean done;
   gboolean found;
   double latitude;
@@ -709,6 +792,22 @@ static gboolean
 locate_done (gpointer data)
 {
   return ((LocateOutcome *) data)->done;
+}
+
+/* Whether a label in the window reads "Position unavailable: <reason>". */
+static gboolean
+toast_shown (gpointer data)
+{
+  const char *reason = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autofree char *expected = g_strdup_printf ("Position unavailable: %s", reason);
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), expected) == 0)
+      return TRUE;
+
+  return FALSE;
 }
 
 static void
@@ -725,7 +824,7 @@ locate_cb (GObject      *object,
 }
 
 /* Test machines have no GeoClue service, so this checks the message that
- * the person reads then; where GeoClue answers, the position must be valid. */
+ * the person reads then. Where GeoClue returns a position, it must be valid. */
 static void
 test_sidebar_geolocation (void)
 {
@@ -745,6 +844,10 @@ test_sidebar_geolocation (void)
   g_test_message ("Geolocation error: %s", outcome.error->message);
   g_assert_true (outcome.error->domain == ATLAAS_GEOLOCATION_ERROR);
   g_assert_cmpuint (strlen (outcome.error->message), >, 10);
+
+  /* The button beside the zoom buttons shows the same reason in a toast. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.locate", NULL));
+  wait_until (toast_shown, outcome.error->message, "the toast saying why there is no position");
   g_clear_error (&outcome.error);
 }
 
@@ -819,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/sidebar/select-result", test_sidebar_select_result);
   g_test_add_func ("/sidebar/focus-shortcut", test_sidebar_focus_shortcut);
   g_test_add_func ("/sidebar/geolocation", test_sidebar_geolocation);
+  g_test_add_func ("/sidebar/restore-state", test_sidebar_restore_state);
 
   status = g_test_run ();
   stop_app ();

@@ -14,9 +14,9 @@ G_BEGIN_DECLS
 #define ATLAAS_TYPE_RESULT_ITEM (atlaas_result_item_get_type ())
 G_DECLARE_FINAL_TYPE (AtlaasResultItem, atlaas_result_item, ATLAAS, RESULT_ITEM, GObject)
 
-/* Reads the action from the store; when it cannot be read, the item keeps
- * its rowid and a title that says so. `gazetteer` may be NULL, and then the
- * place shows the département code. */
+/* Reads the action from the store. When it cannot be read, the item keeps
+ * its rowid and its title reports the failure. `gazetteer` may be NULL, and
+ * then the place shows the département code. */
 AtlaasResultItem *atlaas_result_item_new_from_store (AtlaasStore     *store,
                                                      AtlaasGazetteer *gazetteer,
                                                      gint64           rowid);

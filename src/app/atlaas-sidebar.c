@@ -17,10 +17,10 @@
 /* The list follows the map this long after the map stops moving. */
 #define AREA_DELAY_MS 250
 
-/* One search connection per store file, shared by the worker threads in
- * turn: opening it reads every action's themes and dates, which is too
- * slow to repeat for each keystroke, and an SQLite connection must not be
- * used by two threads at once. */
+/* One search connection per store file, which the worker threads use in
+ * turn. Opening it reads every action's themes and dates, too slow to
+ * repeat for each keystroke, and an SQLite connection must not be used by
+ * two threads at once. */
 typedef struct
 {
   gatomicrefcount ref_count;
@@ -305,6 +305,7 @@ create_chip (AtlaasSidebar *self,
   g_autofree char *remove_label = g_strdup_printf (_("Remove the filter “%s”"), text);
 
   gtk_widget_add_css_class (box, "atlaas-chip");
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 26);
   gtk_widget_set_tooltip_text (label, text);
@@ -586,6 +587,25 @@ bind_result_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (details, details_text != NULL);
 }
 
+/* The panel's CSS sits next to its template, so that the panel does not
+ * depend on the application's style sheet. */
+static void
+load_style_once (void)
+{
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+      gtk_css_provider_load_from_resource (provider, "/fr/atlaas/Atlaas/atlaas-sidebar.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (provider),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (&loaded, 1);
+    }
+}
+
 static void
 atlaas_sidebar_constructed (GObject *object)
 {
@@ -734,6 +754,7 @@ atlaas_sidebar_init (AtlaasSidebar *self)
 {
   GtkListItemFactory *factory;
 
+  load_style_once ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->hits = g_array_new (FALSE, FALSE, sizeof (gint64));

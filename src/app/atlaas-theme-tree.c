@@ -35,7 +35,8 @@ enum
 
 static guint signals[N_SIGNALS];
 
-/* What a row keeps to undo its bindings when it is recycled. */
+/* Data keys of a row: its bindings, undone when the row is recycled, and
+ * the node its check box toggles. */
 #define ROW_BINDINGS_KEY "atlaas-row-bindings"
 #define ROW_NODE_KEY "atlaas-row-node"
 
@@ -107,7 +108,7 @@ uncheck_theme (AtlaasThemeTree   *self,
 
   g_hash_table_remove (self->selected, ancestor);
 
-  /* path holds theme first and the ancestor's child last. */
+  /* path starts with theme and ends with the ancestor's child. */
   for (guint i = path->len; i > 0; i--)
     {
       const AtlaasTheme *on_path = g_ptr_array_index (path, i - 1);
@@ -181,13 +182,14 @@ check_toggled_cb (GtkCheckButton  *check,
   AtlaasThemeNode *node = g_object_get_data (G_OBJECT (check), ROW_NODE_KEY);
   gboolean active = gtk_check_button_get_active (check);
 
-  /* The binding from the node sets the box too; only a click differs. */
+  /* The binding from the node also sets the box, but then the two agree,
+   * so only a click gets past this test. */
   if (node == NULL || active == atlaas_theme_node_get_checked (node))
     return;
 
   atlaas_theme_tree_set_checked (self, atlaas_theme_node_get_id (node), active);
 
-  /* A click that changed nothing, on a tree without a taxonomy, flips back. */
+  /* When the click changed nothing, the box returns to the node's state. */
   if (gtk_check_button_get_active (check) != atlaas_theme_node_get_checked (node))
     gtk_check_button_set_active (check, atlaas_theme_node_get_checked (node));
 }

@@ -20,7 +20,7 @@ GtkWidget       *atlaas_theme_tree_new             (void);
 void             atlaas_theme_tree_set_taxonomy    (AtlaasThemeTree *self,
                                                     AtlaasTaxonomy  *taxonomy);
 /* Sets each node's count from a table of theme id → GUINT_TO_POINTER (count),
- * as atlaas_search_count_themes () returns; absent nodes count 0, and NULL
+ * as atlaas_search_count_themes () returns. Absent nodes count 0, and NULL
  * sets every count to 0. */
 void             atlaas_theme_tree_set_counts      (AtlaasThemeTree *self,
                                                     GHashTable      *counts);
