@@ -320,6 +320,12 @@ format_date (const char *iso_date)
   if (date == NULL)
     return g_strdup (iso_date);
 
+  /* French writes the first day of a month as an ordinal, "1er mai 2021". */
+  if (g_date_time_get_day_of_month (date) == 1)
+    /* Translators: the first day of a month as strftime () writes it, here
+     * "1 May 2021"; French writes "1er %B %Y". */
+    return g_date_time_format (date, C_("first day of a month", "%-d %B %Y"));
+
   /* Translators: a date as strftime () writes it, here "5 May 2021". */
   return g_date_time_format (date, _("%-d %B %Y"));
 }
@@ -412,7 +418,9 @@ atlaas_action_sheet_set_action (AtlaasActionSheet  *self,
   gtk_box_append (self->content, header);
 
   add_text_section (self, _("Actions"), action->actions);
-  add_text_section (self, _("Summary"), action->synthesis);
+  /* Translators: the heading of the action's detailed description
+   * ("synthèse"), not the summary page of the proposal form. */
+  add_text_section (self, C_("action field", "Summary"), action->synthesis);
   add_text_section (self, _("Tools"), action->tools);
   add_text_section (self, _("Providers"), action->providers);
   add_text_section (self, _("Recommendations"), action->recommendations);

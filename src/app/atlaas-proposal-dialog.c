@@ -1462,6 +1462,25 @@ remove_place_clicked_cb (GtkButton            *button,
   schedule_save (self);
 }
 
+/* The template of ShumateSimpleMap in libshumate 1.0.3 does not mark the
+ * tooltips of its zoom buttons for translation, so they are set again here
+ * from the app's catalogue. */
+static void
+translate_zoom_tooltips (GtkWidget *widget)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  if (g_strcmp0 (tooltip, "Zoom In") == 0)
+    gtk_widget_set_tooltip_text (widget, _("Zoom In"));
+  else if (g_strcmp0 (tooltip, "Zoom Out") == 0)
+    gtk_widget_set_tooltip_text (widget, _("Zoom Out"));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    translate_zoom_tooltips (child);
+}
+
 static GtkWidget *
 new_map (AtlaasProposalDialog *self,
          PlaceWidgets         *place)
@@ -1488,6 +1507,7 @@ new_map (AtlaasProposalDialog *self,
     }
   shumate_simple_map_set_map_source (SHUMATE_SIMPLE_MAP (simple_map), SHUMATE_MAP_SOURCE (source));
   shumate_simple_map_set_show_zoom_buttons (SHUMATE_SIMPLE_MAP (simple_map), TRUE);
+  translate_zoom_tooltips (simple_map);
   gtk_widget_set_size_request (simple_map, -1, 280);
   gtk_widget_add_css_class (simple_map, "card");
   gtk_widget_set_overflow (simple_map, GTK_OVERFLOW_HIDDEN);
@@ -2145,7 +2165,7 @@ rebuild_summary (AtlaasProposalDialog *self)
   append_summary_row (section, _("Subtitle"), action->subtitle);
   append_summary_row (section, _("Date"), date_text);
   append_summary_row (section, _("Actions"), action->actions);
-  append_summary_row (section, _("Summary"), action->synthesis);
+  append_summary_row (section, C_("action field", "Summary"), action->synthesis);
 
   section = append_summary_section (self->summary_box, _("Details"));
   append_summary_row (section, _("Tools"), action->tools);

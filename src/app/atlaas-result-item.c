@@ -78,6 +78,12 @@ format_date (const char *iso_date)
   if (date_time == NULL)
     return NULL;
 
+  /* French writes the first day of a month as an ordinal, "1er mai 2021". */
+  if (day == 1)
+    /* Translators: the first day of a month as strftime () writes it, here
+     * "1 May 2021"; French writes "1er %B %Y". */
+    return g_date_time_format (date_time, C_("first day of a month", "%-d %B %Y"));
+
   /* TRANSLATORS: a date in the result list, as strftime () spells it; "%-d"
    * is the day without a leading zero. */
   return g_date_time_format (date_time, _("%-d %B %Y"));

@@ -13,6 +13,8 @@
 #include "atlaas-basemap-source.h"
 #include "atlaas-data.h"
 #include "atlaas-geolocation.h"
+#include "atlaas-proposal-dialog.h"
+#include "atlaas-proposals-view.h"
 #include "atlaas-sidebar.h"
 #include "atlaas-window.h"
 
@@ -380,6 +382,87 @@ locate_cb (GtkWidget  *widget,
   atlaas_geolocation_locate_async (self->locate_cancellable, locate_done_cb, g_object_ref (self));
 }
 
+static AtlaasProposalDialog *
+open_proposal_dialog (AtlaasWindow *self)
+{
+  AtlaasStore *store = atlaas_map_layer_get_store (self->map_layer);
+  AtlaasProposalDialog *dialog;
+
+  /* The store opens once the first-start import is over. */
+  if (store == NULL)
+    {
+      atlaas_window_show_toast (self, _("The atlas is still loading; try again in a moment."));
+      return NULL;
+    }
+
+  dialog = atlaas_proposal_dialog_new (GTK_WINDOW (self), store);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+propose_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  open_proposal_dialog (ATLAAS_WINDOW (widget));
+}
+
+static void
+proposal_draft_activated_cb (AtlaasProposalsView *view,
+                             const char          *draft_id,
+                             AtlaasWindow        *self)
+{
+  g_autoptr(GError) error = NULL;
+  AtlaasProposalDialog *dialog = open_proposal_dialog (self);
+
+  if (dialog == NULL)
+    return;
+
+  if (!atlaas_proposal_dialog_load_draft (dialog, draft_id, &error))
+    {
+      g_warning ("Could not load draft %s: %s", draft_id, error->message);
+      atlaas_window_show_toast (self, _("This draft could not be opened."));
+    }
+}
+
+static void
+my_proposals_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AtlaasWindow *self = ATLAAS_WINDOW (widget);
+  AtlaasStore *store = atlaas_map_layer_get_store (self->map_layer);
+  GtkWidget *window;
+  GtkWidget *content;
+  GtkWidget *view;
+
+  if (store == NULL)
+    {
+      atlaas_window_show_toast (self, _("The atlas is still loading; try again in a moment."));
+      return;
+    }
+
+  window = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), _("My Proposals"));
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 560, 480);
+
+  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (content), adw_header_bar_new ());
+  view = atlaas_proposals_view_new (store);
+  gtk_widget_set_vexpand (view, TRUE);
+  gtk_box_append (GTK_BOX (content), view);
+  adw_window_set_content (ADW_WINDOW (window), content);
+
+  g_signal_connect_object (view, "draft-activated",
+                           G_CALLBACK (proposal_draft_activated_cb), self, 0);
+  g_signal_connect_swapped (view, "draft-activated",
+                            G_CALLBACK (gtk_window_destroy), window);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static gboolean
 atlaas_window_close_request (GtkWindow *window)
 {
@@ -484,6 +567,8 @@ atlaas_window_class_init (AtlaasWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_cb);
   gtk_widget_class_install_action (widget_class, "win.locate", NULL, locate_cb);
+  gtk_widget_class_install_action (widget_class, "win.propose", NULL, propose_cb);
+  gtk_widget_class_install_action (widget_class, "win.my-proposals", NULL, my_proposals_cb);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "sidebar-visible");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
@@ -493,6 +578,7 @@ atlaas_window_class_init (AtlaasWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.propose", NULL);
 }
 
 static void
