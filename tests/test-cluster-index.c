@@ -509,6 +509,314 @@ test_brute_force_coverage (void)
   g_free (seen);
 }
 
+/* Projected position of a longitude/latitude, in [0, 1]. */
+static void
+project (double  lon,
+         double  lat,
+         double *x,
+         double *y)
+{
+  double s = sin (lat * G_PI / 180.0);
+
+  *x = lon / 360.0 + 0.5;
+  *y = 0.5 - 0.25 * log ((1.0 + s) / (1.0 - s)) / G_PI;
+}
+
+typedef struct
+{
+  double x;
+  double y;
+} Position;
+
+static int
+compare_positions_by_x (gconstpointer a,
+                        gconstpointer b)
+{
+  const Position *pa = a, *pb = b;
+
+  return pa->x < pb->x ? -1 : pa->x > pb->x;
+}
+
+/* With min_points 2, two entries of a zoom that no cluster of that zoom
+ * took (singles, and clusters formed deeper) are farther apart than the
+ * radius: whichever the greedy pass visited first would have taken the
+ * other. Returns how many such entries were checked. */
+static guint
+check_untaken_apart (AtlaasClusterIndex         *index,
+                     const AtlaasClusterOptions *options,
+                     int                         zoom)
+{
+  g_autoptr(GArray) clusters = get_world (index, zoom);
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (Position));
+  double r = options->radius / (options->extent * ldexp (1.0, zoom));
+
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      AtlaasCluster *c = &g_array_index (clusters, AtlaasCluster, i);
+      Position position;
+
+      if (c->is_cluster && atlaas_cluster_index_get_expansion_zoom (index, c->id) == zoom + 1)
+        continue;
+      project (c->longitude, c->latitude, &position.x, &position.y);
+      g_array_append_val (positions, position);
+    }
+
+  g_array_sort (positions, compare_positions_by_x);
+  for (guint i = 0; i < positions->len; i++)
+    {
+      Position *a = &g_array_index (positions, Position, i);
+
+      for (guint j = i + 1; j < positions->len; j++)
+        {
+          Position *b = &g_array_index (positions, Position, j);
+          double dx = b->x - a->x, dy = b->y - a->y;
+
+          if (dx > r)
+            break;
+          g_assert_cmpfloat (dx * dx + dy * dy, >, r * r);
+        }
+    }
+
+  return positions->len;
+}
+
+/* A direct transcription of the greedy method, quadratic and in doubles:
+ * for each zoom, the entries in creation order each take the entries not yet
+ * taken within the radius. Fills, per zoom, the sorted counts of the
+ * entries. */
+typedef struct
+{
+  double  x;
+  double  y;
+  guint32 count;
+} ReferenceEntry;
+
+static int
+compare_guint32 (gconstpointer a,
+                 gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static GArray *
+reference_counts_per_zoom (const double               *lons,
+                           const double               *lats,
+                           gsize                       n,
+                           const AtlaasClusterOptions *options)
+{
+  GArray *per_zoom = g_array_new (FALSE, FALSE, sizeof (GArray *));
+  GArray *level = g_array_new (FALSE, FALSE, sizeof (ReferenceEntry));
+
+  g_array_set_size (per_zoom, options->max_zoom + 2);
+  for (gsize i = 0; i < n; i++)
+    {
+      ReferenceEntry entry;
+
+      project (lons[i], lats[i], &entry.x, &entry.y);
+      entry.count = 1;
+      g_array_append_val (level, entry);
+    }
+
+  for (int zoom = options->max_zoom + 1; zoom >= options->min_zoom; zoom--)
+    {
+      GArray *counts = g_array_new (FALSE, FALSE, sizeof (guint32));
+      GArray *next = g_array_new (FALSE, FALSE, sizeof (ReferenceEntry));
+      double r = options->radius / (options->extent * ldexp (1.0, zoom - 1));
+      gboolean *taken = g_new0 (gboolean, MAX (level->len, 1));
+
+      for (guint i = 0; i < level->len; i++)
+        g_array_append_val (counts, g_array_index (level, ReferenceEntry, i).count);
+      g_array_sort (counts, compare_guint32);
+      g_array_index (per_zoom, GArray *, zoom) = counts;
+
+      if (zoom == options->min_zoom)
+        {
+          g_free (taken);
+          g_array_unref (next);
+          break;
+        }
+
+      /* Cluster this level into the one of zoom - 1. */
+      for (guint i = 0; i < level->len; i++)
+        {
+          ReferenceEntry *seed = &g_array_index (level, ReferenceEntry, i);
+          guint64 total = seed->count;
+          double wx = seed->x * seed->count, wy = seed->y * seed->count;
+
+          if (taken[i])
+            continue;
+          taken[i] = TRUE;
+
+          for (guint j = 0; j < level->len; j++)
+            {
+              ReferenceEntry *other = &g_array_index (level, ReferenceEntry, j);
+              double dx = other->x - seed->x, dy = other->y - seed->y;
+
+              if (!taken[j] && dx * dx + dy * dy <= r * r)
+                total += other->count;
+            }
+
+          if (total > seed->count && total >= (guint64) options->min_points)
+            {
+              ReferenceEntry cluster;
+
+              for (guint j = 0; j < level->len; j++)
+                {
+                  ReferenceEntry *other = &g_array_index (level, ReferenceEntry, j);
+                  double dx = other->x - seed->x, dy = other->y - seed->y;
+
+                  if (!taken[j] && dx * dx + dy * dy <= r * r)
+                    {
+                      taken[j] = TRUE;
+                      wx += other->x * other->count;
+                      wy += other->y * other->count;
+                    }
+                }
+              cluster.x = wx / total;
+              cluster.y = wy / total;
+              cluster.count = (guint32) total;
+              g_array_append_val (next, cluster);
+            }
+          else
+            {
+              g_array_append_val (next, *seed);
+            }
+        }
+
+      g_free (taken);
+      g_array_unref (level);
+      level = next;
+    }
+
+  g_array_unref (level);
+  return per_zoom;
+}
+
+/* Random points, dense enough to cluster at every zoom: the index finds
+ * the same clusters, zoom by zoom, as the quadratic transcription. */
+static void
+test_matches_reference (void)
+{
+  AtlaasClusterOptions options = ATLAAS_CLUSTER_OPTIONS_DEFAULT;
+  g_autoptr(AtlaasClusterIndex) index = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4242);
+  enum { N = 1500 };
+  double lons[N], lats[N];
+  GArray *expected;
+
+  for (guint i = 0; i < N; i++)
+    {
+      /* Half spread over western Europe, half around a few towns. */
+      if (i % 2 == 0)
+        {
+          lons[i] = g_rand_double_range (rand, -5.0, 15.0);
+          lats[i] = g_rand_double_range (rand, 40.0, 55.0);
+        }
+      else
+        {
+          guint town = g_rand_int_range (rand, 0, 5);
+
+          lons[i] = 2.0 + town + g_rand_double_range (rand, -0.02, 0.02);
+          lats[i] = 45.0 + town * 0.7 + g_rand_double_range (rand, -0.02, 0.02);
+        }
+    }
+
+  index = atlaas_cluster_index_new (&options);
+  atlaas_cluster_index_load (index, lons, lats, NULL, N);
+  expected = reference_counts_per_zoom (lons, lats, N, &options);
+
+  for (int zoom = options.min_zoom; zoom <= options.max_zoom + 1; zoom++)
+    {
+      g_autoptr(GArray) clusters = get_world (index, zoom);
+      g_autoptr(GArray) counts = g_array_new (FALSE, FALSE, sizeof (guint32));
+      GArray *want = g_array_index (expected, GArray *, zoom);
+
+      for (guint i = 0; i < clusters->len; i++)
+        g_array_append_val (counts, g_array_index (clusters, AtlaasCluster, i).count);
+      g_array_sort (counts, compare_guint32);
+
+      g_assert_cmpuint (counts->len, ==, want->len);
+      for (guint i = 0; i < counts->len; i++)
+        g_assert_cmpuint (g_array_index (counts, guint32, i), ==, g_array_index (want, guint32, i));
+      g_array_unref (want);
+    }
+  g_array_unref (expected);
+}
+
+/* Enough points for the neighbour search to run in two threads, and a pile
+ * of identical points too dense for stored neighbour lists. */
+static void
+test_large_input_coverage (void)
+{
+  g_autoptr(AtlaasClusterIndex) index = atlaas_cluster_index_new (&default_options);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  enum { N = 80000, PILE = 500 };
+  guint n_checked = 0;
+  double *lons = g_new (double, N);
+  double *lats = g_new (double, N);
+  guint8 *seen = g_new (guint8, N);
+
+  for (guint i = 0; i < N; i++)
+    {
+      if (i < PILE)
+        {
+          lons[i] = 5.3698;
+          lats[i] = 43.2965;
+        }
+      else
+        {
+          lons[i] = g_rand_double_range (rand, -1.0, 7.0);
+          lats[i] = g_rand_double_range (rand, 43.0, 49.0);
+        }
+    }
+  atlaas_cluster_index_load (index, lons, lats, NULL, N);
+
+  for (int zoom = 0; zoom <= default_options.max_zoom + 1; zoom++)
+    {
+      g_autoptr(GArray) clusters = get_world (index, zoom);
+      g_autoptr(GArray) indices = collect_world_indices (index, zoom);
+
+      g_assert_cmpuint (sum_counts (clusters), ==, N);
+      g_assert_cmpuint (indices->len, ==, N);
+      memset (seen, 0, N);
+      for (guint i = 0; i < indices->len; i++)
+        {
+          guint32 leaf = g_array_index (indices, guint32, i);
+
+          g_assert_cmpuint (leaf, <, N);
+          g_assert_false (seen[leaf]);
+          seen[leaf] = 1;
+        }
+
+      if (zoom <= default_options.max_zoom)
+        n_checked += check_untaken_apart (index, &default_options, zoom);
+    }
+  g_assert_cmpuint (n_checked, >, N);
+
+  /* The pile stays one cluster down to max_zoom. */
+  {
+    g_autoptr(GArray) clusters = new_cluster_array ();
+    guint n_piles = 0;
+
+    atlaas_cluster_index_get_clusters (index, 5.3697, 43.2964, 5.3699, 43.2966,
+                                       default_options.max_zoom, clusters);
+    for (guint i = 0; i < clusters->len; i++)
+      {
+        AtlaasCluster *c = &g_array_index (clusters, AtlaasCluster, i);
+
+        if (c->is_cluster && c->count >= PILE)
+          n_piles++;
+      }
+    g_assert_cmpuint (n_piles, ==, 1);
+  }
+
+  g_free (lons);
+  g_free (lats);
+  g_free (seen);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -527,6 +835,8 @@ main (int   argc,
   g_test_add_func ("/cluster-index/non-finite-skipped", test_non_finite_skipped);
   g_test_add_func ("/cluster-index/children-sum", test_children_sum);
   g_test_add_func ("/cluster-index/brute-force-coverage", test_brute_force_coverage);
+  g_test_add_func ("/cluster-index/matches-reference", test_matches_reference);
+  g_test_add_func ("/cluster-index/large-input-coverage", test_large_input_coverage);
 
   return g_test_run ();
 }

@@ -48,6 +48,9 @@
 /* How many seeds ahead the clustering pass starts loading memory. */
 #define PREFETCH_DISTANCE 16
 
+/* Levels with fewer nodes are swept in one thread. */
+#define PARALLEL_MIN_NODES 50000
+
 typedef struct
 {
   guint32 *nodes;       /* grid order; NULL for the points, which are numbered in grid order */
@@ -107,10 +110,9 @@ typedef struct
 /* The nodes within the radius of each node of a level, by grid position. */
 typedef struct
 {
-  guint32 *starts;    /* offset of each node's list in items */
-  guint8  *lengths;   /* length of each node's list, or LIVE_QUERY */
+  guint64 *spans;     /* per node: offset of its list in items | length << 32,
+                       * or LIVE_QUERY << 32 */
   guint32 *items;     /* grid positions */
-  gsize    n_items;
   gsize    capacity;
 } NeighbourLists;
 
@@ -371,58 +373,6 @@ level_clear (Level *level)
   memset (level, 0, sizeof (Level));
 }
 
-typedef struct
-{
-  const guint32 *xy;
-  guint          shift;
-} RowSortContext;
-
-static int
-compare_by_column (gconstpointer a,
-                   gconstpointer b,
-                   gpointer      user_data)
-{
-  const RowSortContext *context = user_data;
-  guint32 ia = *(const guint32 *) a, ib = *(const guint32 *) b;
-  guint32 ca = context->xy[2 * ia] >> context->shift;
-  guint32 cb = context->xy[2 * ib] >> context->shift;
-
-  if (ca != cb)
-    return ca < cb ? -1 : 1;
-  return ia < ib ? -1 : ia > ib;
-}
-
-/* Sorts the indices of one row by column, then by index. */
-static void
-sort_row (guint32       *indices,
-          gsize          n,
-          const guint32 *xy,
-          guint          shift)
-{
-  if (n > 48)
-    {
-      RowSortContext context = { xy, shift };
-
-      g_qsort_with_data (indices, (gint) n, sizeof (guint32), compare_by_column, &context);
-      return;
-    }
-
-  for (gsize i = 1; i < n; i++)
-    {
-      guint32 index = indices[i];
-      guint32 col = xy[2 * index] >> shift;
-      gsize j = i;
-
-      /* Indices arrive in increasing order, so equal columns stay in order. */
-      while (j > 0 && (xy[2 * indices[j - 1]] >> shift) > col)
-        {
-          indices[j] = indices[j - 1];
-          j--;
-        }
-      indices[j] = index;
-    }
-}
-
 /* Sorts n nodes, with coordinates `xy` (two per node), into the grid of
  * `level`, whose cell is at least `radius` wide, and fills its row table.
  * Returns the grid order as indices into xy, and in *positions_out the grid
@@ -435,8 +385,9 @@ grid_sort (Level         *level,
            guint32      **positions_out)
 {
   guint32 min_x = G_MAXUINT32, min_y = G_MAXUINT32, max_x = 0, max_y = 0;
-  guint32 *rows, *fill, *order;
-  gsize limit;
+  guint32 *keys, *by_col, *counts, *order;
+  guint32 first_col;
+  gsize limit, n_cols;
   guint shift = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -450,45 +401,64 @@ grid_sort (Level         *level,
     min_x = max_x = min_y = max_y = 0;
 
   /* The smallest power of two not below the radius, made bigger if needed
-   * to keep the row table within a few times the number of nodes. */
+   * to keep the row table and the column counts within a few times the
+   * number of nodes. */
   limit = 2 * n + 64;
   while (shift < 31 && ldexp (1.0, shift) < radius)
     shift++;
-  while (shift < 31 && (gsize) (max_y >> shift) - (min_y >> shift) + 1 > limit)
+  while (shift < 31 && ((gsize) (max_y >> shift) - (min_y >> shift) + 1 > limit ||
+                        (gsize) (max_x >> shift) - (min_x >> shift) + 1 > limit))
     shift++;
 
   level->shift = shift;
   level->first_row = min_y >> shift;
   level->n_rows = (max_y >> shift) - level->first_row + 1;
   level->n_nodes = n;
+  first_col = min_x >> shift;
+  n_cols = (max_x >> shift) - first_col + 1;
 
-  /* A counting sort by row keeps the creation order inside a row, then a
-   * sort of each row by column. */
-  rows = work_new_n (guint32, n);
+  /* Two stable counting sorts, by column then by row, keep the creation
+   * order inside a cell. */
+  keys = work_new_n (guint32, n);
+  by_col = work_new_n (guint32, n);
+  counts = work_new_n (guint32, n_cols + 1);
+  memset (counts, 0, (n_cols + 1) * sizeof (guint32));
+  for (gsize i = 0; i < n; i++)
+    {
+      keys[i] = (xy[2 * i] >> shift) - first_col;
+      counts[keys[i] + 1]++;
+    }
+  for (gsize c = 0; c < n_cols; c++)
+    counts[c + 1] += counts[c];
+  for (gsize i = 0; i < n; i++)
+    by_col[counts[keys[i]]++] = (guint32) i;
+  work_free (counts);
+
   level->row_starts = g_new0 (guint32, level->n_rows + 1);
   for (gsize i = 0; i < n; i++)
     {
-      rows[i] = (xy[2 * i + 1] >> shift) - level->first_row;
-      level->row_starts[rows[i] + 1]++;
+      keys[i] = (xy[2 * i + 1] >> shift) - level->first_row;
+      level->row_starts[keys[i] + 1]++;
     }
   for (gsize r = 0; r < level->n_rows; r++)
     level->row_starts[r + 1] += level->row_starts[r];
 
   order = work_new_n (guint32, n);
-  fill = work_new_n (guint32, level->n_rows + 1);
-  memcpy (fill, level->row_starts, (level->n_rows + 1) * sizeof (guint32));
-  for (gsize i = 0; i < n; i++)
-    order[fill[rows[i]]++] = (guint32) i;
-  work_free (fill);
+  counts = work_new_n (guint32, level->n_rows + 1);
+  memcpy (counts, level->row_starts, (level->n_rows + 1) * sizeof (guint32));
+  for (gsize j = 0; j < n; j++)
+    {
+      guint32 i = by_col[j];
 
-  for (gsize r = 0; r < level->n_rows; r++)
-    sort_row (&order[level->row_starts[r]],
-              level->row_starts[r + 1] - level->row_starts[r], xy, shift);
+      order[counts[keys[i]]++] = i;
+    }
+  work_free (counts);
+  work_free (by_col);
 
-  /* The row buffer becomes the positions. */
+  /* The key buffer becomes the positions. */
   for (gsize p = 0; p < n; p++)
-    rows[order[p]] = (guint32) p;
-  *positions_out = rows;
+    keys[order[p]] = (guint32) p;
+  *positions_out = keys;
 
   return order;
 }
@@ -552,32 +522,37 @@ level_within (AtlaasClusterIndex *self,
     }
 }
 
-/* Finds, for each node of `level`, the other nodes within `r`. The sweep
- * goes through the grid in order and slides a window along the rows above
- * and below, so its memory accesses are sequential; the greedy pass then
- * reads one short list per seed. A node with more than MAX_LIST candidates
- * around it, or past the capacity of the lists, gets LIVE_QUERY instead. */
-static void
-sweep_neighbours (AtlaasClusterIndex *self,
-                  const Level        *level,
-                  double              r,
-                  NeighbourLists     *lists)
+/* One part of a sweep: rows [first_row, end_row) of a level, writing
+ * neighbour lists to items [first_item, end_item). */
+typedef struct
 {
-  guint reach = level_reach (level, r);
+  const Level    *level;
+  const guint32  *xy;
+  double          r;
+  NeighbourLists *lists;
+  gsize           first_row;
+  gsize           end_row;
+  gsize           first_item;
+  gsize           end_item;
+} SweepPart;
+
+static gpointer
+sweep_part (gpointer data)
+{
+  SweepPart *part = data;
+  const Level *level = part->level;
+  const guint32 *xy = part->xy;
+  NeighbourLists *lists = part->lists;
+  guint reach = level_reach (level, part->r);
   guint n_windows = 2 * reach + 1;
   gsize *lo = g_new (gsize, n_windows);
   gsize *hi = g_new (gsize, n_windows);
   gsize *ends = g_new (gsize, n_windows);
-  double r2 = r * r;
+  double r2 = part->r * part->r;
   guint shift = level->shift;
+  gsize n_items = part->first_item;
 
-  lists->capacity = 4 * level->n_nodes + 1024;
-  lists->items = work_new_n (guint32, lists->capacity);
-  lists->starts = work_new_n (guint32, level->n_nodes);
-  lists->lengths = work_new_n (guint8, level->n_nodes);
-  lists->n_items = 0;
-
-  for (gsize row = 0; row < level->n_rows; row++)
+  for (gsize row = part->first_row; row < part->end_row; row++)
     {
       for (guint w = 0; w < n_windows; w++)
         {
@@ -594,29 +569,29 @@ sweep_neighbours (AtlaasClusterIndex *self,
 
       for (gsize p = level->row_starts[row]; p < level->row_starts[row + 1]; p++)
         {
-          const guint32 *xy = &self->node_xy[2 * level_node (level, p)];
-          guint64 col = xy[0] >> shift;
+          guint32 px = xy[2 * p];
+          guint32 py = xy[2 * p + 1];
+          guint64 col = px >> shift;
           guint64 col_lo = col >= reach ? col - reach : 0;
           guint64 col_hi = col + reach;
           gsize n_candidates = 0;
           guint8 length = 0;
 
+          /* The columns only grow along a row, so each window slides
+           * forward. */
           for (guint w = 0; w < n_windows; w++)
             {
-              while (lo[w] < ends[w] &&
-                     (self->node_xy[2 * level_node (level, lo[w])] >> shift) < col_lo)
+              while (lo[w] < ends[w] && (xy[2 * lo[w]] >> shift) < col_lo)
                 lo[w]++;
               hi[w] = MAX (hi[w], lo[w]);
-              while (hi[w] < ends[w] &&
-                     (self->node_xy[2 * level_node (level, hi[w])] >> shift) <= col_hi)
+              while (hi[w] < ends[w] && (xy[2 * hi[w]] >> shift) <= col_hi)
                 hi[w]++;
               n_candidates += hi[w] - lo[w];
             }
 
-          lists->starts[p] = (guint32) lists->n_items;
-          if (n_candidates > MAX_LIST + 1 || lists->n_items + n_candidates > lists->capacity)
+          if (n_candidates > MAX_LIST + 1 || n_items + n_candidates > part->end_item)
             {
-              lists->lengths[p] = LIVE_QUERY;
+              lists->spans[p] = (guint64) LIVE_QUERY << 32;
               continue;
             }
 
@@ -624,32 +599,83 @@ sweep_neighbours (AtlaasClusterIndex *self,
             {
               for (gsize q = lo[w]; q < hi[w]; q++)
                 {
-                  const guint32 *other = &self->node_xy[2 * level_node (level, q)];
-                  double dx = (double) other[0] - xy[0];
-                  double dy = (double) other[1] - xy[1];
+                  double dx = (double) xy[2 * q] - px;
+                  double dy = (double) xy[2 * q + 1] - py;
 
                   if (q != p && dx * dx + dy * dy <= r2)
                     {
-                      lists->items[lists->n_items++] = (guint32) q;
+                      lists->items[n_items++] = (guint32) q;
                       length++;
                     }
                 }
             }
-          lists->lengths[p] = length;
+          lists->spans[p] = (n_items - length) | ((guint64) length << 32);
         }
     }
 
   g_free (lo);
   g_free (hi);
   g_free (ends);
+  return NULL;
+}
+
+/* Finds, for each node of `level`, the other nodes within `r`. The sweep
+ * goes through the grid in order and slides a window along the rows above
+ * and below, so its memory accesses are sequential; the greedy pass then
+ * reads one short list per seed. A node with more than MAX_LIST candidates
+ * around it, or past the capacity of the lists, gets LIVE_QUERY instead.
+ * A big level is swept in two halves, the second in a thread of its own. */
+static void
+sweep_neighbours (const Level    *level,
+                  const guint32  *xy,
+                  double          r,
+                  NeighbourLists *lists)
+{
+  SweepPart parts[2];
+  GThread *thread = NULL;
+  gsize middle_row = level->n_rows;
+  gsize middle_item;
+
+  lists->capacity = 4 * level->n_nodes + 1024;
+  lists->items = work_new_n (guint32, lists->capacity);
+  lists->spans = work_new_n (guint64, level->n_nodes);
+
+  if (level->n_nodes >= PARALLEL_MIN_NODES)
+    {
+      /* Split where half the nodes are. */
+      gsize low = 0, high = level->n_rows;
+
+      while (low < high)
+        {
+          gsize mid = low + (high - low) / 2;
+
+          if (level->row_starts[mid] < level->n_nodes / 2)
+            low = mid + 1;
+          else
+            high = mid;
+        }
+      middle_row = low;
+    }
+  middle_item = middle_row < level->n_rows ? lists->capacity / 2 : lists->capacity;
+
+  parts[0] = (SweepPart) { level, xy, r, lists, 0, middle_row, 0, middle_item };
+  parts[1] = (SweepPart) { level, xy, r, lists, middle_row, level->n_rows,
+                           middle_item, lists->capacity };
+
+  if (middle_row < level->n_rows)
+    thread = g_thread_try_new ("cluster-sweep", sweep_part, &parts[1], NULL);
+  sweep_part (&parts[0]);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else if (middle_row < level->n_rows)
+    sweep_part (&parts[1]);
 }
 
 static void
 neighbour_lists_clear (NeighbourLists *lists)
 {
   g_clear_pointer (&lists->items, work_free);
-  g_clear_pointer (&lists->starts, work_free);
-  g_clear_pointer (&lists->lengths, work_free);
+  g_clear_pointer (&lists->spans, work_free);
 }
 
 /* Runs the greedy pass of supercluster at `zoom` over level zoom + 1,
@@ -662,6 +688,7 @@ neighbour_lists_clear (NeighbourLists *lists)
 static guint32 *
 cluster_pass (AtlaasClusterIndex   *self,
               int                   zoom,
+              const guint32        *xy,
               const NeighbourLists *lists,
               guint32              *counts,
               const guint32        *visit,
@@ -689,7 +716,7 @@ cluster_pass (AtlaasClusterIndex   *self,
       gsize p = visit[k];
       const guint32 *neighbours;
       gsize n_neighbours;
-      guint64 seed_count, n_points;
+      guint64 span, seed_count, n_points;
 
       /* The creation order jumps across the map: load the lists of the
        * next seeds ahead of time. */
@@ -697,30 +724,36 @@ cluster_pass (AtlaasClusterIndex   *self,
         {
           guint32 ahead = visit[k + PREFETCH_DISTANCE];
 
-          __builtin_prefetch (&lists->starts[ahead]);
-          __builtin_prefetch (&lists->lengths[ahead]);
+          if (source->nodes != NULL)
+            __builtin_prefetch (&source->nodes[ahead]);
+          __builtin_prefetch (&lists->spans[ahead]);
           __builtin_prefetch (&counts[ahead]);
         }
       if (k + PREFETCH_DISTANCE / 2 < n_source)
-        __builtin_prefetch (&lists->items[lists->starts[visit[k + PREFETCH_DISTANCE / 2]]]);
+        {
+          guint32 ahead = visit[k + PREFETCH_DISTANCE / 2];
+
+          __builtin_prefetch (&lists->items[(guint32) lists->spans[ahead]]);
+          __builtin_prefetch (&xy[2 * ahead]);
+          __builtin_prefetch (&self->node_bits[level_node (source, ahead)]);
+        }
 
       if (counts[p] & FLAG)
         continue;
       counts[p] |= FLAG;
 
-      if (lists->lengths[p] == LIVE_QUERY)
+      span = lists->spans[p];
+      if ((span >> 32) == LIVE_QUERY)
         {
-          const guint32 *xy = &self->node_xy[2 * level_node (source, p)];
-
           live.len = 0;
-          level_within (self, source, xy[0], xy[1], r, &live);
+          level_within (self, source, xy[2 * p], xy[2 * p + 1], r, &live);
           neighbours = live.items;
           n_neighbours = live.len;
         }
       else
         {
-          neighbours = &lists->items[lists->starts[p]];
-          n_neighbours = lists->lengths[p];
+          neighbours = &lists->items[(guint32) span];
+          n_neighbours = span >> 32;
         }
 
       seed_count = counts[p] & ~FLAG;
@@ -736,8 +769,8 @@ cluster_pass (AtlaasClusterIndex   *self,
       if (n_points > seed_count && n_points >= (guint64) self->options.min_points)
         {
           guint32 seed = level_node (source, p);
-          double wx = (double) self->node_xy[2 * seed] * seed_count;
-          double wy = (double) self->node_xy[2 * seed + 1] * seed_count;
+          double wx = (double) xy[2 * p] * seed_count;
+          double wy = (double) xy[2 * p + 1] * seed_count;
           guint32 bits = self->node_bits[seed];
           gsize c = fresh->len++;
 
@@ -753,8 +786,8 @@ cluster_pass (AtlaasClusterIndex   *self,
               count = counts[q];
               counts[q] |= FLAG;
               node = level_node (source, q);
-              wx += (double) self->node_xy[2 * node] * count;
-              wy += (double) self->node_xy[2 * node + 1] * count;
+              wx += (double) xy[2 * q] * count;
+              wy += (double) xy[2 * q + 1] * count;
               bits |= self->node_bits[node];
               fresh->children[fresh->n_children++] = node;
             }
@@ -793,12 +826,14 @@ cluster_pass (AtlaasClusterIndex   *self,
 }
 
 /* Clusters level zoom + 1 into level `zoom`. On entry *visit holds the grid
- * positions of level zoom + 1 in creation order; on return, those of level
- * `zoom`. */
+ * positions of level zoom + 1 in creation order and *source_xy the
+ * coordinates of its nodes in grid order; on return, those of level `zoom`.
+ * For the points, *source_xy is node_xy itself, which is in grid order. */
 static void
 cluster_level (AtlaasClusterIndex *self,
                int                 zoom,
-               guint32           **visit)
+               guint32           **visit,
+               guint32           **source_xy)
 {
   Level *source = &self->levels[zoom + 1];
   Level *target = &self->levels[zoom];
@@ -810,9 +845,9 @@ cluster_level (AtlaasClusterIndex *self,
   counts = work_new_n (guint32, source->n_nodes);
   for (gsize p = 0; p < source->n_nodes; p++)
     counts[p] = node_count (self, level_node (source, p));
-  sweep_neighbours (self, source, radius_at_zoom (&self->options, zoom), &lists);
+  sweep_neighbours (source, *source_xy, radius_at_zoom (&self->options, zoom), &lists);
 
-  next = cluster_pass (self, zoom, &lists, counts, *visit, &fresh, &n_next);
+  next = cluster_pass (self, zoom, *source_xy, &lists, counts, *visit, &fresh, &n_next);
   neighbour_lists_clear (&lists);
   work_free (counts);
   work_free (*visit);
@@ -839,13 +874,22 @@ cluster_level (AtlaasClusterIndex *self,
         }
       else
         {
+          from = &(*source_xy)[2 * next[i]];
           next[i] = level_node (source, next[i]);
-          from = &self->node_xy[2 * next[i]];
         }
       xy[2 * i] = from[0];
       xy[2 * i + 1] = from[1];
     }
+  if (*source_xy != self->node_xy)
+    work_free (*source_xy);
   order = grid_sort (target, xy, n_next, radius_at_zoom (&self->options, zoom - 1), visit);
+
+  *source_xy = work_new_n (guint32, 2 * n_next);
+  for (gsize p = 0; p < n_next; p++)
+    {
+      (*source_xy)[2 * p] = xy[2 * order[p]];
+      (*source_xy)[2 * p + 1] = xy[2 * order[p] + 1];
+    }
   work_free (xy);
 
   /* Number the new clusters in grid order and move them to the node
@@ -885,6 +929,63 @@ out:
   work_free (fresh.children);
 }
 
+/* One part of the projection of the input points. */
+typedef struct
+{
+  const double *longitudes;
+  const double *latitudes;
+  guint32      *xy;
+  guint32      *valid;   /* the index, or NO_NODE for non-finite coordinates */
+  gsize         begin;
+  gsize         end;
+} ProjectPart;
+
+static gpointer
+project_part (gpointer data)
+{
+  ProjectPart *part = data;
+
+  for (gsize i = part->begin; i < part->end; i++)
+    {
+      if (!isfinite (part->longitudes[i]) || !isfinite (part->latitudes[i]))
+        {
+          part->valid[i] = NO_NODE;
+          continue;
+        }
+
+      part->xy[2 * i] = quantize (longitude_to_x (part->longitudes[i]));
+      part->xy[2 * i + 1] = quantize (latitude_to_y (part->latitudes[i]));
+      part->valid[i] = (guint32) i;
+    }
+
+  return NULL;
+}
+
+/* Projects n points to xy, in two threads for many points, and sets
+ * valid[i] to i, or to NO_NODE where a coordinate is not finite. */
+static void
+project_points (const double *longitudes,
+                const double *latitudes,
+                guint32      *xy,
+                guint32      *valid,
+                gsize         n)
+{
+  gsize middle = n >= PARALLEL_MIN_NODES ? n / 2 : n;
+  ProjectPart parts[2] = {
+    { longitudes, latitudes, xy, valid, 0, middle },
+    { longitudes, latitudes, xy, valid, middle, n },
+  };
+  GThread *thread = NULL;
+
+  if (middle < n)
+    thread = g_thread_try_new ("cluster-project", project_part, &parts[1], NULL);
+  project_part (&parts[0]);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    project_part (&parts[1]);
+}
+
 /* Builds the deepest level, the points, numbered in grid order. Returns
  * their grid positions in input order. */
 static guint32 *
@@ -899,13 +1000,16 @@ load_points (AtlaasClusterIndex *self,
 
   xy = work_new_n (guint32, 2 * self->n_input);
   input = work_new_n (guint32, self->n_input);
+  project_points (longitudes, latitudes, xy, input, self->n_input);
+
+  /* Drop the points with non-finite coordinates. */
   for (gsize i = 0; i < self->n_input; i++)
     {
-      if (!isfinite (longitudes[i]) || !isfinite (latitudes[i]))
+      if (input[i] == NO_NODE)
         continue;
 
-      xy[2 * n] = quantize (longitude_to_x (longitudes[i]));
-      xy[2 * n + 1] = quantize (latitude_to_y (latitudes[i]));
+      xy[2 * n] = xy[2 * i];
+      xy[2 * n + 1] = xy[2 * i + 1];
       input[n] = (guint32) i;
       n++;
     }
@@ -916,6 +1020,9 @@ load_points (AtlaasClusterIndex *self,
   for (gsize p = 0; p < n; p++)
     {
       guint32 i = order[p];
+
+      if (bits != NULL && p + PREFETCH_DISTANCE < n)
+        __builtin_prefetch (&bits[input[order[p + PREFETCH_DISTANCE]]]);
 
       self->node_xy[2 * p] = xy[2 * i];
       self->node_xy[2 * p + 1] = xy[2 * i + 1];
@@ -1046,7 +1153,7 @@ atlaas_cluster_index_load (AtlaasClusterIndex *index,
                            const guint32      *bits,
                            gsize               n_points)
 {
-  guint32 *visit;
+  guint32 *visit, *source_xy;
   gsize max_nodes;
 
   g_return_if_fail (index != NULL);
@@ -1073,9 +1180,12 @@ atlaas_cluster_index_load (AtlaasClusterIndex *index,
   index->children = g_new (guint32, max_nodes);
 
   visit = load_points (index, longitudes, latitudes, bits);
+  source_xy = index->node_xy;
   for (int z = index->options.max_zoom; z >= index->options.min_zoom; z--)
-    cluster_level (index, z, &visit);
+    cluster_level (index, z, &visit, &source_xy);
   work_free (visit);
+  if (source_xy != index->node_xy)
+    work_free (source_xy);
 
   max_nodes = MAX (index->n_points + index->n_clusters, 1);
   index->node_xy = g_renew (guint32, index->node_xy, 2 * max_nodes);
