@@ -314,6 +314,100 @@ test_admin_export_round_trip (Fixture       *fixture,
   g_assert_cmpstr (second_text, ==, first_text);
 }
 
+/* Read-only commands reject a missing store and create nothing. */
+static void
+test_admin_missing_store (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *folder = g_build_filename (fixture->dir, "no-such-folder", NULL);
+  g_autofree char *db = g_build_filename (folder, "a.db", NULL);
+  const char *commands[] = { "stats", "export", "clusters", "search" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (commands[i], "export"))
+        run_admin (fixture, &run, "export", "--db", db, "--format", "json", NULL);
+      else if (g_str_equal (commands[i], "clusters"))
+        run_admin (fixture, &run, "clusters", "--db", db, "--zoom", "5", NULL);
+      else
+        run_admin (fixture, &run, commands[i], "--db", db, NULL);
+
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "No store at"));
+      g_assert_nonnull (strstr (run.err, db));
+      g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_admin_argument_errors (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *valid = NULL;
+  g_autofree char *bad_json = NULL;
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.json", NULL);
+  g_autofree char *no_folder = g_build_filename (fixture->dir, "no-folder", "x.json", NULL);
+
+  valid = write_file (fixture, "valid.json",
+                      "[{\"id\": \"1\", \"nom\": \"Un\", \"commune\": \"Annecy\", "
+                      "\"code_postal\": \"74000\", \"latitude\": 45.9, \"longitude\": 6.12}]");
+  bad_json = write_file (fixture, "bad.json", "{x");
+
+  run_admin (fixture, &run, "import", "--db", fixture->db, valid, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_admin (fixture, &run, "clusters", "--db", fixture->db, "--zoom", "99", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "0 to 30"));
+  run_admin (fixture, &run, "clusters", "--db", fixture->db, "--zoom", "2147483647", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_admin (fixture, &run, "clusters", "--db", fixture->db, "--zoom", "30", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_admin (fixture, &run, "export", "--db", fixture->db, "--format", "json", "-o", no_folder, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "the folder does not exist"));
+  g_assert_nonnull (strstr (run.err, no_folder));
+  run_admin (fixture, &run, "export", "--db", fixture->db, "--format", "json", "-o", fixture->dir, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "it is a folder"));
+
+  run_admin (fixture, &run, "validate", bad_json, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_null (strstr (run.out, "<data>"));
+  g_assert_nonnull (strstr (run.out, bad_json));
+  run_admin (fixture, &run, "import", "--db", fixture->db, bad_json, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_null (strstr (run.err, "<data>"));
+
+  /* An unreadable input file exits with 1 in both commands. */
+  run_admin (fixture, &run, "validate", fixture->dir, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  run_admin (fixture, &run, "import", "--db", fixture->db, fixture->dir, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  run_admin (fixture, &run, "validate", missing, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "check the path"));
+  run_admin (fixture, &run, "import", "--db", fixture->db, missing, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "check the path"));
+}
+
+/* The Hinaura list is validated as the actions the import produces. */
+static void
+test_admin_validate_hinaura (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *path = hinaura_path ();
+
+  run_admin (fixture, &run, "validate", path, NULL);
+  g_assert_null (strstr (run.out, "must be an array"));
+  g_assert_nonnull (strstr (run.out, "687 actions checked"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -326,6 +420,9 @@ main (int   argc,
   ADD ("/admin/import-exit-codes", test_admin_import_exit_codes);
   ADD ("/admin/stats-and-clusters", test_admin_stats_and_clusters);
   ADD ("/admin/export-round-trip", test_admin_export_round_trip);
+  ADD ("/admin/missing-store", test_admin_missing_store);
+  ADD ("/admin/argument-errors", test_admin_argument_errors);
+  ADD ("/admin/validate-hinaura", test_admin_validate_hinaura);
 
 #undef ADD
 

@@ -151,7 +151,7 @@ test_import_hinaura_real (Fixture       *fixture,
   g_assert_cmpstr (place->departement, ==, "74");
   g_assert_cmpstr (place->region, ==, "84");
   g_assert_cmpstr (place->description, ==,
-                   "Horaires : Du mardi au vendredi de 9 h à 12 h et de 14 h à 17 h ; "
+                   "Horaires\u00A0: Du mardi au vendredi de 9 h à 12 h et de 14 h à 17 h\u202F; "
                    "le samedi de 9 h à 12 h");
   g_assert_cmpstr (first->date, ==, "2021-05-05");
   g_assert_nonnull (strstr (first->synthesis, "- Seniors (+ 65 ans)"));
@@ -367,11 +367,11 @@ test_import_opening_hours (void)
     const char *french;
   } cases[] = {
     { "Tu-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00",
-      "Du mardi au vendredi de 9 h à 12 h et de 14 h à 17 h ; le samedi de 9 h à 12 h" },
+      "Du mardi au vendredi de 9 h à 12 h et de 14 h à 17 h\u202F; le samedi de 9 h à 12 h" },
     { "Mo-Fr 08:30-12:00; We off",
       "Le lundi, le mardi, le jeudi et le vendredi de 8 h 30 à 12 h" },
     { "Mo-Fr 09:30-12:00,14:00-17:30; Tu 14:00-17:30",
-      "Le lundi et du mercredi au vendredi de 9 h 30 à 12 h et de 14 h à 17 h 30 ; "
+      "Le lundi et du mercredi au vendredi de 9 h 30 à 12 h et de 14 h à 17 h 30\u202F; "
       "le mardi de 14 h à 17 h 30" },
     { "09:00-12:00", "Du lundi au dimanche de 9 h à 12 h" },
     { "Mo,Tu 09:00-10:00,11:00-12:00,13:00-14:00",
@@ -429,6 +429,72 @@ test_import_crosswalk (void)
   g_assert_null (atlaas_import_hinaura_services ("Réparer un vélo"));
 }
 
+/* Text the importer writes is typeset in French; the place keeps its name. */
+static void
+test_import_hinaura_typography (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const char *text =
+    "[{\"id\": \"t1\", \"nom\": \"Médiathèque   Louise de Savoie\", "
+    "\"commune\": \"Annecy\", \"code_postal\": \"74000\", "
+    "\"latitude\": 45.9, \"longitude\": 6.12, \"telephone\": \"0450000000\", "
+    "\"conditions_acces\": \"Gratuit\", "
+    "\"modalites_accompagnement\": \"A ma place : une personne habilitée fait les "
+    "démarches à ma place;Avec de l'aide : je suis accompagné\", "
+    "\"horaires\": \"Mo 09:00-12:00; Tu 14:00-17:00\"}]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasImportReport) report = import_text (fixture, text, &error);
+  g_autoptr(AtlaasAction) action = NULL;
+  const AtlaasPlace *place;
+  const AtlaasContact *contact;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_added, ==, 1);
+
+  action = atlaas_store_get_action (fixture->store, "hinaura-t1", &error);
+  g_assert_no_error (error);
+  place = g_ptr_array_index (action->places, 0);
+  contact = g_ptr_array_index (action->contacts, 0);
+
+  g_assert_cmpstr (action->title, ==, "Médiathèque Louise de Savoie");
+  g_assert_cmpstr (contact->name, ==, "Médiathèque Louise de Savoie");
+  g_assert_cmpstr (place->name, ==, "Médiathèque   Louise de Savoie");
+  g_assert_nonnull (strstr (action->actions, "Modalités d’accompagnement\u00A0:"));
+  g_assert_nonnull (strstr (action->actions, "- À ma place\u00A0: une personne"));
+  g_assert_nonnull (strstr (action->actions, "- Avec de l’aide\u00A0: je suis"));
+  g_assert_null (strstr (action->actions, "'"));
+  g_assert_nonnull (strstr (action->synthesis, "Conditions d’accès\u00A0:"));
+  g_assert_cmpstr (place->description, ==,
+                   "Horaires\u00A0: Le lundi de 9 h à 12 h\u202F; le mardi de 14 h à 17 h");
+}
+
+/* A record with lost or malformed text is rejected and the others import. */
+static void
+test_import_invalid_text (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *text =
+    "{\"format\": \"atlaas\", \"version\": 1, \"actions\": ["
+    " {\"id\": \"nul\", \"titre\": \"avant\\u0000après\"},"
+    " {\"id\": \"surrogate\", \"titre\": \"a\\ud800b\"},"
+    " {\"id\": \"french-date\", \"titre\": \"T\", \"date\": \"31/12/2020\"},"
+    " {\"id\": \"fine\", \"titre\": \"T\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasImportReport) report = import_text (fixture, text, &error);
+  g_autoptr(AtlaasAction) converted = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->rejected->len, ==, 2);
+  g_assert_cmpstr (rejection_at (report, 0)->id, ==, "nul");
+  g_assert_nonnull (strstr (rejection_at (report, 0)->reason, "titre"));
+  g_assert_cmpstr (rejection_at (report, 1)->id, ==, "surrogate");
+  g_assert_cmpuint (report->n_added, ==, 2);
+
+  converted = atlaas_store_get_action (fixture->store, "french-date", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (converted->date, ==, "2020-12-31");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,6 +510,8 @@ main (int   argc,
   ADD ("/import/partial-rejection", test_import_partial_rejection);
   ADD ("/import/atlaas-format", test_import_atlaas_format);
   ADD ("/import/unknown-format", test_import_unknown_format);
+  ADD ("/import/hinaura-typography", test_import_hinaura_typography);
+  ADD ("/import/invalid-text", test_import_invalid_text);
 
 #undef ADD
 

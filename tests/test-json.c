@@ -326,6 +326,7 @@ test_json_document_errors (void)
     { "{\"format\":\"other\",\"actions\":[]}", ATLAAS_JSON_ERROR_FORMAT },
     { "{\"format\":\"atlaas\",\"version\":2,\"actions\":[]}", ATLAAS_JSON_ERROR_FORMAT },
     { "{\"format\":\"atlaas\",\"version\":1}", ATLAAS_JSON_ERROR_FORMAT },
+    { "{\"format\":\"atlaas\",\"version\":\"1\",\"actions\":[]}", ATLAAS_JSON_ERROR_FORMAT },
     { "\"text\"", ATLAAS_JSON_ERROR_FORMAT },
   };
 
@@ -337,6 +338,57 @@ test_json_document_errors (void)
       g_assert_error (error, ATLAAS_JSON_ERROR, cases[i].code);
       g_assert_null (result);
     }
+}
+
+/* Text the store would lose or keep malformed rejects its record, and the
+ * other records of the document are still read. */
+static void
+test_json_invalid_text (void)
+{
+  g_autofree char *long_title = g_strnfill (501, 'a');
+  g_autofree char *document = g_strdup_printf (
+    "{\"format\":\"atlaas\",\"version\":1,\"actions\":["
+    " {\"id\":\"nul\",\"titre\":\"T\",\"synthese\":\"avant\\u0000après\"},"
+    " {\"id\":\"surrogate\",\"titre\":\"a\\ud800b\"},"
+    " {\"id\":\"control\",\"titre\":\"a\\u0007b\"},"
+    " {\"id\":\"long\",\"titre\":\"%s\"},"
+    " {\"id\":\"bad-date\",\"titre\":\"T\",\"date\":\"2020-13-01\"},"
+    " {\"id\":\"french-date\",\"titre\":\"T\",\"date\":\"31/12/2020\"},"
+    " {\"id\":\"ok\",\"titre\":\"Ligne\\nsuivante\\tet tab\",\"date\":\"2020-02-29\"}"
+    "]}", long_title);
+  const struct
+  {
+    const char *id;
+    const char *reason_part;
+  } rejections[] = {
+    { "nul", "synthese" },
+    { "surrogate", "UTF-8" },
+    { "control", "U+0007" },
+    { "long", "500" },
+    { "bad-date", "YYYY-MM-DD" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasJsonReadResult) result = read_document (document, &error);
+  AtlaasAction *action;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->rejected->len, ==, G_N_ELEMENTS (rejections));
+  for (guint i = 0; i < G_N_ELEMENTS (rejections); i++)
+    {
+      AtlaasJsonRejection *rejection = g_ptr_array_index (result->rejected, i);
+
+      g_assert_cmpstr (rejection->id, ==, rejections[i].id);
+      g_assert_nonnull (strstr (rejection->reason, rejections[i].reason_part));
+    }
+
+  g_assert_cmpuint (result->actions->len, ==, 2);
+  action = g_ptr_array_index (result->actions, 0);
+  g_assert_cmpstr (action->id, ==, "french-date");
+  g_assert_cmpstr (action->date, ==, "2020-12-31");
+  g_assert_cmpuint (result->warnings->len, >=, 1);
+  action = g_ptr_array_index (result->actions, 1);
+  g_assert_cmpstr (action->title, ==, "Ligne\nsuivante\tet tab");
+  g_assert_cmpstr (action->date, ==, "2020-02-29");
 }
 
 int
@@ -354,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/json/huge-integer", test_json_huge_integer);
   g_test_add_func ("/json/invalid-records", test_json_invalid_records);
   g_test_add_func ("/json/document-errors", test_json_document_errors);
+  g_test_add_func ("/json/invalid-text", test_json_invalid_text);
 
   return g_test_run ();
 }

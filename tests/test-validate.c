@@ -237,6 +237,13 @@ static const ValidateCase cases[] = {
   /* Postal codes, INSEE codes, départements and régions. */
   { "postal code 4 digits", { "lieux[0].code_postal=6900" }, "lieux[0].code_postal", E },
   { "postal code of Paris in Lyon", { "lieux[0].code_postal=75001" }, "lieux[0].code_postal", E },
+  { "postal code CEDEX", { "lieux[0].code_postal=69421 CEDEX 03" }, "lieux[0].code_postal", W },
+  { "postal code CEDEX no number", { "lieux[0].code_postal=69421 cedex" }, "lieux[0].code_postal", W },
+  { "postal code CEDEX in town", { "lieux[0].code_postal=69421", "lieux[0].ville=Lyon CEDEX 03" },
+    "lieux[0].code_postal", W },
+  { "postal code CEDEX no INSEE", { "lieux[0].id_insee=", "lieux[0].code_postal=69421",
+                                    "lieux[0].ville=Lyon Cedex" }, "lieux[0].code_postal", W },
+  { "postal code CEDEX with letters", { "lieux[0].code_postal=69421 CEDEX X" }, "lieux[0].code_postal", E },
   { "département from postal code", { "lieux[0].departement=75" }, "lieux[0].departement", E },
   { "legacy région", { "lieux[0].region=82" }, "lieux[0].region", E },
   { "unknown INSEE code", { "lieux[0].id_insee=99999" }, "lieux[0].id_insee", E },

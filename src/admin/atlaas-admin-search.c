@@ -253,6 +253,14 @@ atlaas_admin_search_main (int    argc,
   if (db_path == NULL)
     db_path = g_build_filename (g_get_user_data_dir (), "atlaas", "atlaas.db", NULL);
 
+  /* Searching must not create a store, so a missing file is an error. */
+  if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("atlaas-admin search: No store at %s; run `atlaas-admin import` first or check --db\n",
+                  db_path);
+      return EXIT_FAILED;
+    }
+
   search = atlaas_search_open (db_path, &error);
   if (search == NULL)
     {

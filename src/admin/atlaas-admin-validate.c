@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "atlaas-gazetteer.h"
+#include "atlaas-import.h"
 #include "atlaas-json.h"
 #include "atlaas-taxonomy.h"
 #include "atlaas-validate.h"
@@ -18,6 +19,16 @@
 
 int atlaas_admin_validate_main (int    argc,
                                 char **argv);
+
+/* json-glib names an in-memory document "<data>" in its parse errors. */
+static char *
+replace_data_placeholder (const char *message,
+                          const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (message, "<data>", -1);
+
+  return g_strjoinv (path, parts);
+}
 
 static void
 print_problems (const char         *path,
@@ -47,11 +58,27 @@ print_problems (const char         *path,
  * action object. The gazetteer and taxonomy are not given to the reader, so
  * that the file's own départements, régions and service ids are checked. */
 static AtlaasJsonReadResult *
-read_document (JsonNode  *root,
-               GError   **error)
+read_document (JsonNode         *root,
+               AtlaasGazetteer  *gazetteer,
+               AtlaasTaxonomy   *taxonomy,
+               GError          **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonNode *actions = object != NULL ? json_object_get_member (object, "actions") : NULL;
+
+  /* A Hinaura list is checked as the actions the import converts it to. */
+  if (atlaas_import_is_hinaura (root))
+    {
+      g_autoptr(AtlaasJsonReadResult) result = g_new0 (AtlaasJsonReadResult, 1);
+
+      result->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) atlaas_json_rejection_free);
+      result->warnings = g_ptr_array_new_with_free_func (g_free);
+      result->actions = atlaas_import_read_hinaura (json_node_get_array (root), gazetteer,
+                                                    taxonomy, result->rejected,
+                                                    result->warnings);
+
+      return g_steal_pointer (&result);
+    }
 
   /* A single action has an "actions" member too, but as text. */
   if (object != NULL && !json_object_has_member (object, "format")
@@ -99,6 +126,7 @@ atlaas_admin_validate_main (int    argc,
   context = g_option_context_new ("FILE.json");
   g_option_context_set_summary (context,
                                 "Checks every action of an Atlaas JSON file as the proposal form does,\n"
+                                "or of a Hinaura list after converting it as the import does,\n"
                                 "and prints each problem with its field path. Exits with 0 when there is\n"
                                 "no problem, 1 when there is at least one, 2 on a usage error.");
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -117,8 +145,8 @@ atlaas_admin_validate_main (int    argc,
 
   if (!g_file_get_contents (path, &contents, &length, &error))
     {
-      g_printerr ("atlaas-admin validate: cannot read %s: %s\n", path, error->message);
-      return EXIT_USAGE;
+      g_printerr ("atlaas-admin validate: cannot read %s: %s; check the path\n", path, error->message);
+      return EXIT_PROBLEMS;
     }
 
   gazetteer = atlaas_gazetteer_get_default (&error);
@@ -140,10 +168,12 @@ atlaas_admin_validate_main (int    argc,
 
   root = atlaas_json_parse (contents, length, &error);
   if (root != NULL)
-    result = read_document (root, &error);
+    result = read_document (root, gazetteer, taxonomy, &error);
   if (result == NULL)
     {
-      g_print ("%s: error: %s\n", path, error->message);
+      g_autofree char *message = replace_data_placeholder (error->message, path);
+
+      g_print ("%s: error: %s\n", path, message);
       return EXIT_PROBLEMS;
     }
 

@@ -26,6 +26,10 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
+/* Deepest zoom accepted by `clusters`: the map tiles stop at 19 and the
+ * index clusters up to --max-zoom (at most 24), so 30 leaves a margin. */
+#define MAX_CLUSTER_ZOOM 30
+
 int atlaas_admin_search_main (int    argc,
                               char **argv);
 int atlaas_admin_validate_main (int    argc,
@@ -100,14 +104,25 @@ default_store_path (void)
   return g_build_filename (g_get_user_data_dir (), "atlaas", "atlaas.db", NULL);
 }
 
+/* Opens the store at DB_PATH, or the app's store. Only `import` may create
+ * it: the read-only commands (MAY_CREATE false) reject a missing file and
+ * leave the file system unchanged. */
 static AtlaasStore *
 open_store (const char *command,
-            const char *db_path)
+            const char *db_path,
+            gboolean    may_create)
 {
   g_autofree char *path = db_path != NULL ? g_strdup (db_path) : default_store_path ();
   g_autofree char *folder = g_path_get_dirname (path);
   g_autoptr(GError) error = NULL;
   AtlaasStore *store;
+
+  if (!may_create && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("atlaas-admin %s: No store at %s; run `atlaas-admin import` first or check --db\n",
+                  command, path);
+      return NULL;
+    }
 
   if (g_mkdir_with_parents (folder, 0700) != 0)
     {
@@ -181,7 +196,7 @@ run_import (int    argc,
   if (argc < 2)
     return usage_error (context, "import", "no FILE given; name at least one JSON file");
 
-  store = open_store ("import", db_path);
+  store = open_store ("import", db_path, TRUE);
   if (store == NULL)
     return EXIT_FAILED;
 
@@ -193,8 +208,11 @@ run_import (int    argc,
       report = atlaas_import_file (store, argv[i], NULL, NULL, &import_error);
       if (report == NULL)
         {
-          g_printerr ("atlaas-admin import: %s; nothing was imported from this file\n",
-                      import_error->message);
+          gboolean is_file_error = import_error->domain == G_FILE_ERROR;
+
+          g_printerr ("atlaas-admin import: %s; %s\n", import_error->message,
+                      is_file_error ? "check the path"
+                                    : "nothing was imported from this file");
           status = EXIT_FAILED;
           continue;
         }
@@ -223,6 +241,27 @@ run_import (int    argc,
     }
 
   return status;
+}
+
+/* Checks the output path before writing, because g_file_set_contents()
+ * names its temporary file in its errors, not the path the user gave. */
+static gboolean
+check_output_path (const char *output)
+{
+  g_autofree char *folder = g_path_get_dirname (output);
+
+  if (g_file_test (output, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("atlaas-admin export: Cannot write %s: it is a folder; give a file name\n", output);
+      return FALSE;
+    }
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("atlaas-admin export: Cannot write %s: the folder does not exist\n", output);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static int
@@ -259,7 +298,7 @@ run_export (int    argc,
   if (g_strcmp0 (format, "json") != 0)
     return usage_error (context, "export", "unknown format “%s”; use --format json", format);
 
-  store = open_store ("export", db_path);
+  store = open_store ("export", db_path, FALSE);
   if (store == NULL)
     return EXIT_FAILED;
 
@@ -287,9 +326,12 @@ run_export (int    argc,
   text[length++] = '\n';
   text[length] = '\0';
 
+  if (!check_output_path (output))
+    return EXIT_FAILED;
+
   if (!g_file_set_contents (output, text, length, &error))
     {
-      g_printerr ("atlaas-admin export: %s\n", error->message);
+      g_printerr ("atlaas-admin export: cannot write %s: %s\n", output, error->message);
       return EXIT_FAILED;
     }
 
@@ -416,7 +458,7 @@ run_stats (int    argc,
   if (argc > 1)
     return usage_error (context, "stats", "unexpected argument “%s”", argv[1]);
 
-  store = open_store ("stats", db_path);
+  store = open_store ("stats", db_path, FALSE);
   if (store == NULL)
     return EXIT_FAILED;
 
@@ -534,6 +576,9 @@ run_clusters (int    argc,
     return usage_error (context, "clusters", "unexpected argument “%s”", argv[1]);
   if (zoom < 0)
     return usage_error (context, "clusters", "--zoom is missing or negative; give a zoom level such as --zoom 6");
+  if (zoom > MAX_CLUSTER_ZOOM)
+    return usage_error (context, "clusters", "--zoom %d is out of range; use 0 to %d",
+                        zoom, MAX_CLUSTER_ZOOM);
   if (options.max_zoom < 0 || options.max_zoom > 24)
     return usage_error (context, "clusters", "--max-zoom %d is out of range; use 0 to 24", options.max_zoom);
   if (options.radius <= 0 || options.extent <= 0 || options.min_points < 1)
@@ -543,7 +588,7 @@ run_clusters (int    argc,
                         "invalid --bbox “%s”; give west,south,east,north in degrees, "
                         "such as --bbox -5.5,41,10,51.5", bbox_text);
 
-  store = open_store ("clusters", db_path);
+  store = open_store ("clusters", db_path, FALSE);
   if (store == NULL)
     return EXIT_FAILED;
 

@@ -356,9 +356,44 @@ append_bullet_paragraph (GString    *out,
 
   if (out->len > 0)
     g_string_append (out, "\n\n");
-  g_string_append_printf (out, "%s :", heading);
+  g_string_append_printf (out, "%s\u00A0:", heading);
   for (guint i = 0; i < items->len; i++)
     g_string_append_printf (out, "\n- %s", (const char *) g_ptr_array_index (items, i));
+}
+
+/* Replaces each run of spaces in TEXT, which it takes, by one space. */
+static char *
+collapse_spaces (char *text)
+{
+  char *out = text;
+
+  if (text == NULL)
+    return NULL;
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p != ' ' || out == text || *(out - 1) != ' ')
+      *out++ = *p;
+  *out = '\0';
+
+  return text;
+}
+
+/* Typesets one of the known Hinaura "modalites_accompagnement" values, such
+ * as "A ma place : une personne habilitée fait les démarches à ma place", in
+ * French: "À", typographic apostrophes and a no-break space before ":".
+ * Takes ITEM and returns the new text. */
+static char *
+typeset_mode (char *item)
+{
+  g_autoptr(GString) text = g_string_new (item);
+
+  g_free (item);
+  if (g_str_has_prefix (text->str, "A ma place"))
+    g_string_replace (text, "A", "À", 1);
+  g_string_replace (text, "'", "’", 0);
+  g_string_replace (text, " : ", "\u00A0: ", 0);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static char *
@@ -427,6 +462,8 @@ read_hinaura_record (JsonNode         *node,
   if (*reason != NULL)
     return NULL;
 
+  /* NOTE: Hinaura strings are not passed through the NUL, UTF-8 and control
+   * character checks that Atlaas-format records get in atlaas-json.c. */
   name = atlaas_text_strip_or_null (object_get_string (object, "nom"));
   if (name == NULL)
     {
@@ -452,7 +489,7 @@ read_hinaura_record (JsonNode         *node,
   action->status = g_strdup ("published");
   action->source = g_strdup ("hinaura");
   /* The title is tidied from capitals; the place keeps the name as given. */
-  action->title = atlaas_text_tidy_capitals (name);
+  action->title = collapse_spaces (atlaas_text_tidy_capitals (name));
   action->date = atlaas_text_strip_or_null (object_get_string (object, "date_maj"));
 
   /* The place. */
@@ -499,7 +536,7 @@ read_hinaura_record (JsonNode         *node,
     {
       g_autofree char *rendered = atlaas_import_format_opening_hours (hours);
 
-      place->description = g_strdup_printf ("Horaires : %s",
+      place->description = g_strdup_printf ("Horaires\u00A0: %s",
                                             rendered != NULL ? rendered : hours);
     }
 
@@ -551,15 +588,17 @@ read_hinaura_record (JsonNode         *node,
   audiences = split_list (object_get_string (object, "publics_accueillis"));
   conditions = split_list (object_get_string (object, "conditions_acces"));
   modes = split_list (object_get_string (object, "modalites_accompagnement"));
+  for (guint i = 0; i < modes->len; i++)
+    modes->pdata[i] = typeset_mode (modes->pdata[i]);
 
   text = g_string_new (NULL);
   append_bullet_paragraph (text, "Services proposés", services);
-  append_bullet_paragraph (text, "Modalités d'accompagnement", modes);
+  append_bullet_paragraph (text, "Modalités d’accompagnement", modes);
   action->actions = string_or_null (text);
 
   text = g_string_new (NULL);
   append_bullet_paragraph (text, "Publics accueillis", audiences);
-  append_bullet_paragraph (text, "Conditions d'accès", conditions);
+  append_bullet_paragraph (text, "Conditions d’accès", conditions);
   action->synthesis = string_or_null (text);
 
   g_ptr_array_add (action->places, g_steal_pointer (&place));
@@ -753,7 +792,15 @@ atlaas_import_file (AtlaasStore      *store,
     return NULL;
 
   report = atlaas_import_data (store, contents, length, taxonomy, gazetteer, error);
-  if (report == NULL)
+  if (report == NULL && error != NULL && strstr ((*error)->message, "<data>") != NULL)
+    {
+      /* json-glib names an in-memory document "<data>"; name the file. */
+      g_auto(GStrv) parts = g_strsplit ((*error)->message, "<data>", -1);
+
+      g_free ((*error)->message);
+      (*error)->message = g_strjoinv (path, parts);
+    }
+  else if (report == NULL)
     g_prefix_error (error, "%s: ", path);
 
   return report;
@@ -872,6 +919,16 @@ atlaas_import_data (AtlaasStore      *store,
     return NULL;
 
   return g_steal_pointer (&report);
+}
+
+/* Returns whether atlaas_import_data() would read ROOT as a Hinaura list. */
+gboolean
+atlaas_import_is_hinaura (JsonNode *root)
+{
+  g_return_val_if_fail (root != NULL, FALSE);
+
+  return JSON_NODE_HOLDS_ARRAY (root)
+         && detect_array_format (json_node_get_array (root)) == DETECTED_HINAURA;
 }
 
 void
@@ -1014,7 +1071,7 @@ atlaas_import_format_opening_hours (const char *hours)
   for (guint i = 0; i < groups->len; i++)
     {
       if (i > 0)
-        g_string_append (out, " ; ");
+        g_string_append (out, "\u202F; ");
       g_string_append (out, g_ptr_array_index (groups, i));
     }
 

@@ -78,6 +78,9 @@ GPtrArray  *atlaas_import_read_hinaura   (JsonArray        *records,
  * lists and ranges, "off" and rules without days (every day). As in OSM, a
  * later rule replaces an earlier one for the days it names. Returns NULL for
  * anything else (public holidays, months, "24/7"). */
+/* Whether atlaas_import_data() reads ROOT as a Hinaura list. */
+gboolean    atlaas_import_is_hinaura     (JsonNode         *root);
+
 char       *atlaas_import_format_opening_hours (const char *hours);
 
 /* The taxonomy service ids for a Hinaura service label (NULL-terminated),

@@ -7,10 +7,19 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "atlaas-json.h"
 #include "atlaas-text.h"
+
+/* json-glib ends a string at a \u0000 escape, losing the rest, so
+ * atlaas_json_parse() turns that escape into this noncharacter first and
+ * check_text() rejects it. */
+#define NUL_MARK 0xFFFF
+
+/* Longest action title accepted, in characters; longer text is not a title. */
+#define MAX_TITLE_LENGTH 500
 
 /* State shared by the records of one document. */
 typedef struct
@@ -273,6 +282,45 @@ set_type_error (const char  *path,
   return FALSE;
 }
 
+/* Rejects text that the store could not keep as given: invalid UTF-8 (a
+ * lone surrogate such as \ud800 decodes to it), a NUL character (marked by
+ * NUL_MARK, see atlaas_json_parse()), and control characters other than tab,
+ * line feed and carriage return. */
+static gboolean
+check_text (const char  *path,
+            const char  *text,
+            GError     **error)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_INVALID,
+                   "“%s” is not valid UTF-8, as a lone surrogate escape such as "
+                   "\\ud800 gives; fix the text", path);
+      return FALSE;
+    }
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == NUL_MARK)
+        {
+          g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_INVALID,
+                       "“%s” contains a NUL character (\\u0000); remove it", path);
+          return FALSE;
+        }
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+        {
+          g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_INVALID,
+                       "“%s” contains the control character U+%04X; remove it",
+                       path, c);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /* Reads an optional text member into *out: absent or null gives NULL. Legacy
  * documents may hold HTML and numbers where text is expected. */
 static gboolean
@@ -293,6 +341,8 @@ read_text (ReadContext  *context,
 
   if (node_is_string (node))
     {
+      if (!check_text (path, json_node_get_string (node), error))
+        return FALSE;
       if (context->legacy)
         *out = atlaas_json_html_to_text (json_node_get_string (node));
       else
@@ -747,6 +797,48 @@ read_integer (JsonObject  *object,
   return TRUE;
 }
 
+/* Checks that *DATE is an ISO 8601 YYYY-MM-DD date of the calendar. A French
+ * DD/MM/YYYY date is converted to it, with a warning. */
+static gboolean
+normalize_date (ReadContext  *context,
+                char        **date,
+                GError      **error)
+{
+  unsigned int year, month, day;
+  char rest;
+
+  if (*date == NULL)
+    return TRUE;
+
+  if (sscanf (*date, "%2u/%2u/%4u%c", &day, &month, &year, &rest) == 3
+      && strlen (*date) == 10
+      && g_date_valid_dmy (day, month, year))
+    {
+      g_autofree char *iso = g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+
+      if (context->warnings != NULL)
+        g_ptr_array_add (context->warnings,
+                         g_strdup_printf ("“date” “%s” was converted to %s (YYYY-MM-DD)",
+                                          *date, iso));
+      g_free (*date);
+      *date = g_steal_pointer (&iso);
+      return TRUE;
+    }
+
+  if (strlen (*date) != 10
+      || sscanf (*date, "%4u-%2u-%2u%c", &year, &month, &day, &rest) != 3
+      || !g_ascii_isdigit ((*date)[0]) || (*date)[4] != '-' || (*date)[7] != '-'
+      || !g_date_valid_dmy (day, month, year))
+    {
+      g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_INVALID,
+                   "“date” “%s” is not a date in the form YYYY-MM-DD, such as 2020-12-31",
+                   *date);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static AtlaasAction *
 read_action (ReadContext  *context,
              JsonNode     *node,
@@ -788,6 +880,17 @@ read_action (ReadContext  *context,
                    "The action has no “titre”");
       return NULL;
     }
+
+  if (g_utf8_strlen (action->title, -1) > MAX_TITLE_LENGTH)
+    {
+      g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_INVALID,
+                   "“titre” has %ld characters; shorten it to at most %d",
+                   g_utf8_strlen (action->title, -1), MAX_TITLE_LENGTH);
+      return NULL;
+    }
+
+  if (!normalize_date (context, &action->date, error))
+    return NULL;
 
   if (action->status == NULL)
     action->status = g_strdup ("published");
@@ -1029,6 +1132,7 @@ atlaas_json_parse (const char  *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
+  g_autofree char *marked = NULL;
   JsonNode *root;
 
   g_return_val_if_fail (data != NULL, NULL);
@@ -1038,6 +1142,21 @@ atlaas_json_parse (const char  *data,
 
   if (!check_raw_document (data, length, error))
     return NULL;
+
+  /* Replace each \u0000 escape (not an escaped backslash followed by
+   * "u0000") with the NUL_MARK escape, \uffff, of the same length. */
+  if (g_strstr_len (data, length, "\\u0000") != NULL)
+    {
+      marked = g_strndup (data, length);
+      for (gsize i = 0; i + 6 <= (gsize) length; i++)
+        if (marked[i] == '\\')
+          {
+            if (strncmp (marked + i, "\\u0000", 6) == 0)
+              memcpy (marked + i, "\\uffff", 6);
+            i++;
+          }
+      data = marked;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
@@ -1152,8 +1271,15 @@ atlaas_json_read_actions (JsonNode        *root,
           return NULL;
         }
 
-      if (version != NULL && (!node_is_integer (version)
-                              || json_node_get_int (version) > ATLAAS_JSON_FORMAT_VERSION))
+      if (version != NULL && !node_is_integer (version))
+        {
+          g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_FORMAT,
+                       "The document's format “version” must be a number, "
+                       "such as \"version\": %d", ATLAAS_JSON_FORMAT_VERSION);
+          return NULL;
+        }
+
+      if (version != NULL && json_node_get_int (version) > ATLAAS_JSON_FORMAT_VERSION)
         {
           g_set_error (error, ATLAAS_JSON_ERROR, ATLAAS_JSON_ERROR_FORMAT,
                        "The document's format version is newer than version %d, "

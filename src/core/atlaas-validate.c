@@ -542,6 +542,41 @@ check_place_derived_codes (GPtrArray           *problems,
     }
 }
 
+/* Returns the start of a " CEDEX" word in TEXT (any case), or NULL. */
+static const char *
+find_cedex (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    if ((p == text || *(p - 1) == ' ')
+        && g_ascii_strncasecmp (p, "CEDEX", 5) == 0
+        && (p[5] == '\0' || p[5] == ' '))
+      return p;
+
+  return NULL;
+}
+
+/* Returns whether TEXT is a CEDEX code: five digits, "CEDEX", and an
+ * optional office number, such as "69421 CEDEX 03". */
+static gboolean
+is_cedex_postal_code (const char *text)
+{
+  g_autofree char *digits = NULL;
+  const char *cedex = find_cedex (text);
+  const char *rest;
+
+  if (cedex == NULL || cedex - text < 6)
+    return FALSE;
+  digits = g_strstrip (g_strndup (text, cedex - text));
+  if (!atlaas_validate_is_postal_code (digits))
+    return FALSE;
+
+  for (rest = cedex + 5; *rest != '\0'; rest++)
+    if (!g_ascii_isdigit (*rest) && *rest != ' ')
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Finds the commune of a place and checks its postal code and town against
  * it; returns NULL when the commune is unknown or not given. */
 static const AtlaasCommune *
@@ -555,8 +590,23 @@ check_place_commune (GPtrArray         *problems,
   g_autofree char *town_field = g_strconcat (prefix, ".ville", NULL);
   gboolean postal_ok = FALSE;
   const AtlaasCommune *commune = NULL;
+  g_autofree char *cedex_town = NULL;
+  const char *town = place->town;
 
-  if (!is_blank (place->postal_code))
+  /* A CEDEX code belongs to a business mail office, not to a commune, so it
+   * is not checked against the gazetteer; the town is read without "CEDEX". */
+  if (!is_blank (town) && find_cedex (town) != NULL)
+    {
+      cedex_town = g_strstrip (g_strndup (town, find_cedex (town) - town));
+      town = cedex_town;
+    }
+
+  if (!is_blank (place->postal_code)
+      && (is_cedex_postal_code (place->postal_code) || cedex_town != NULL))
+    add_problem (problems, ATLAAS_PROBLEM_WARNING, postal_field,
+                 _("“%s” is a CEDEX code. Give the postal code of the commune instead."),
+                 place->postal_code);
+  else if (!is_blank (place->postal_code))
     {
       postal_ok = atlaas_validate_is_postal_code (place->postal_code);
       if (!postal_ok)
@@ -597,16 +647,16 @@ check_place_commune (GPtrArray         *problems,
                        place->postal_code, commune->name, codes);
         }
 
-      if (!is_blank (place->town) && !town_matches_commune (place->town, commune))
+      if (!is_blank (town) && !town_matches_commune (town, commune))
         add_problem (problems, ATLAAS_PROBLEM_WARNING, town_field,
                      _("The town “%s” differs from the commune of INSEE code %s, %s."),
-                     place->town, commune->insee_code, commune->name);
+                     town, commune->insee_code, commune->name);
 
       return commune;
     }
 
   /* No INSEE code: the town and postal code must find the commune. */
-  if (is_blank (place->town) && is_blank (place->postal_code))
+  if (is_blank (town) && is_blank (place->postal_code))
     {
       add_problem (problems, ATLAAS_PROBLEM_ERROR, town_field, _("Enter the town of the place."));
       return NULL;
@@ -627,22 +677,22 @@ check_place_commune (GPtrArray         *problems,
         }
     }
 
-  if (!is_blank (place->town))
+  if (!is_blank (town))
     {
       AtlaasCommuneMatch match = { NULL, ATLAAS_MATCH_EXACT };
 
-      if (!atlaas_gazetteer_resolve (gazetteer, place->town, place->postal_code,
+      if (!atlaas_gazetteer_resolve (gazetteer, town, postal_ok ? place->postal_code : NULL,
                                      place->has_position, place->latitude, place->longitude,
                                      &match, NULL))
         {
           if (postal_ok)
             add_problem (problems, ATLAAS_PROBLEM_ERROR, town_field,
                          _("No commune “%s” has the postal code %s. Choose the town in the list."),
-                         place->town, place->postal_code);
+                         town, place->postal_code);
           else
             add_problem (problems, ATLAAS_PROBLEM_ERROR, town_field,
                          _("No commune is named “%s”. Choose the town in the list."),
-                         place->town);
+                         town);
           return NULL;
         }
 
@@ -651,14 +701,14 @@ check_place_commune (GPtrArray         *problems,
         {
           add_problem (problems, ATLAAS_PROBLEM_ERROR, town_field,
                        _("No commune “%s” has the postal code %s. Choose the town in the list."),
-                       place->town, place->postal_code);
+                       town, place->postal_code);
           return NULL;
         }
 
       if (match.kind == ATLAAS_MATCH_FUZZY)
         add_problem (problems, ATLAAS_PROBLEM_WARNING, town_field,
                      _("The town “%s” is spelt “%s” in the official list of communes."),
-                     place->town, match.commune->name);
+                     town, match.commune->name);
 
       return match.commune;
     }
