@@ -2,12 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "atlaas-data.h"
 #include "atlaas-gazetteer.h"
 
 static AtlaasGazetteer *
@@ -341,6 +343,116 @@ test_gazetteer_invalid_file (void)
     }
 }
 
+/* Great-circle distance in km. */
+static double
+distance_km (double latitude1,
+             double longitude1,
+             double latitude2,
+             double longitude2)
+{
+  double radians = G_PI / 180.0;
+  double d_latitude = (latitude2 - latitude1) * radians;
+  double d_longitude = (longitude2 - longitude1) * radians;
+  double h = pow (sin (d_latitude / 2), 2)
+             + cos (latitude1 * radians) * cos (latitude2 * radians) * pow (sin (d_longitude / 2), 2);
+
+  return 2 * 6371.0 * asin (sqrt (h));
+}
+
+/* Maximum distance between a centre and its chef-lieu's centre, the same
+ * limits as tools/gen-gazetteer.mjs applies. */
+static double
+max_km_from_chef_lieu (const char *departement)
+{
+  if (g_str_equal (departement, "973"))
+    return 400;
+  if (g_str_equal (departement, "986"))
+    return 300;
+  if (g_str_equal (departement, "987"))
+    return 2000;
+  if (g_str_equal (departement, "988"))
+    return 500;
+  return 150;
+}
+
+typedef struct
+{
+  double latitude;
+  double longitude;
+} Centre;
+
+/* Checks every row of the shipped file: a commune, arrondissement or former
+ * commune with a centre lies near its département's chef-lieu, so that no
+ * GeoNames place of the same name elsewhere gave it its position. */
+static void
+test_gazetteer_centres_near_chef_lieu (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = atlaas_data_find_file ("communes.tsv", &error);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) chef_lieu_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) centre_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint n_checked = 0;
+  guint n_far = 0;
+
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+
+  /* First pass: chef-lieu of each département, centre of each current commune. */
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (fields) != 10)
+        continue;
+      if (g_str_equal (fields[0], "D"))
+        g_hash_table_insert (chef_lieu_of, g_strdup (fields[1]), g_strdup (fields[5]));
+      else if (g_str_equal (fields[0], "C") && fields[8][0] != '\0')
+        {
+          Centre *centre = g_new (Centre, 1);
+
+          centre->latitude = g_ascii_strtod (fields[8], NULL);
+          centre->longitude = g_ascii_strtod (fields[9], NULL);
+          g_hash_table_insert (centre_of, g_strdup (fields[1]), centre);
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (chef_lieu_of), >=, 100);
+  g_assert_cmpuint (g_hash_table_size (centre_of), >=, 8000);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", -1);
+      const char *chef_lieu;
+      const Centre *chef_lieu_centre;
+      double km;
+
+      if (g_strv_length (fields) != 10 || strchr ("CAF", fields[0][0]) == NULL || fields[8][0] == '\0')
+        continue;
+
+      chef_lieu = g_hash_table_lookup (chef_lieu_of, fields[3]);
+      g_assert_nonnull (chef_lieu);
+      chef_lieu_centre = g_hash_table_lookup (centre_of, chef_lieu);
+      if (chef_lieu_centre == NULL)
+        continue;
+
+      km = distance_km (g_ascii_strtod (fields[8], NULL), g_ascii_strtod (fields[9], NULL),
+                        chef_lieu_centre->latitude, chef_lieu_centre->longitude);
+      n_checked++;
+      if (km > max_km_from_chef_lieu (fields[3]))
+        {
+          g_test_message ("%s %s %s (département %s) is %.0f km from its chef-lieu %s",
+                          fields[0], fields[1], fields[2], fields[3], km, chef_lieu);
+          n_far++;
+        }
+    }
+
+  g_assert_cmpuint (n_checked, >=, 8000);
+  g_assert_cmpuint (n_far, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,6 +470,7 @@ main (int   argc,
   g_test_add_func ("/gazetteer/resolve-errors", test_gazetteer_resolve_errors);
   g_test_add_func ("/gazetteer/complete", test_gazetteer_complete);
   g_test_add_func ("/gazetteer/invalid-file", test_gazetteer_invalid_file);
+  g_test_add_func ("/gazetteer/centres-near-chef-lieu", test_gazetteer_centres_near_chef_lieu);
 
   return g_test_run ();
 }

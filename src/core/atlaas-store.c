@@ -202,12 +202,31 @@ struct _AtlaasStore
 
 G_DEFINE_QUARK (atlaas-store-error-quark, atlaas_store_error)
 
+/* Maps an SQLite result code to the AtlaasStoreError that the app explains
+ * to the user. */
+static AtlaasStoreError
+store_error_from_sqlite (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return ATLAAS_STORE_ERROR_CORRUPT;
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return ATLAAS_STORE_ERROR_READ_ONLY;
+    default:
+      return ATLAAS_STORE_ERROR_SQLITE;
+    }
+}
+
 static gboolean
 set_sqlite_error (sqlite3     *db,
                   const char  *what,
                   GError     **error)
 {
-  g_set_error (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_SQLITE,
+  g_set_error (error, ATLAAS_STORE_ERROR, store_error_from_sqlite (sqlite3_extended_errcode (db)),
                "%s failed: %s", what, sqlite3_errmsg (db));
   return FALSE;
 }
@@ -218,10 +237,12 @@ exec_sql (AtlaasStore  *store,
           GError      **error)
 {
   char *message = NULL;
+  int rc;
 
-  if (sqlite3_exec (store->db, sql, NULL, NULL, &message) != SQLITE_OK)
+  rc = sqlite3_exec (store->db, sql, NULL, NULL, &message);
+  if (rc != SQLITE_OK)
     {
-      g_set_error (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_SQLITE,
+      g_set_error (error, ATLAAS_STORE_ERROR, store_error_from_sqlite (rc),
                    "SQL statement \"%.60s\" failed: %s", sql,
                    message != NULL ? message : sqlite3_errmsg (store->db));
       sqlite3_free (message);
@@ -844,7 +865,7 @@ atlaas_store_open (const char  *path,
                         NULL);
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_SQLITE,
+      g_set_error (error, ATLAAS_STORE_ERROR, store_error_from_sqlite (rc),
                    "Could not open the store %s: %s; check that the folder "
                    "exists and is writable",
                    path, store->db != NULL ? sqlite3_errmsg (store->db) : sqlite3_errstr (rc));

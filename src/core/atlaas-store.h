@@ -19,6 +19,8 @@ typedef enum
   ATLAAS_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this program */
   ATLAAS_STORE_ERROR_NOT_FOUND,  /* no action with that id */
   ATLAAS_STORE_ERROR_INVALID,    /* an action lacks a required field */
+  ATLAAS_STORE_ERROR_CORRUPT,    /* the file is not an SQLite database or is damaged */
+  ATLAAS_STORE_ERROR_READ_ONLY,  /* the file or its folder cannot be opened or written */
 } AtlaasStoreError;
 
 /* What the map needs at start, one entry per place with a position: parallel
