@@ -109,6 +109,38 @@ test_single_point (void)
     }
 }
 
+/* Points come back at their own coordinates, within about 1 cm. */
+static void
+test_coordinates_round_trip (void)
+{
+  g_autoptr(AtlaasClusterIndex) index = atlaas_cluster_index_new (&default_options);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (31);
+  g_autoptr(GArray) clusters = NULL;
+  enum { N = 2000 };
+  double lons[N], lats[N];
+
+  for (guint i = 0; i < N; i++)
+    {
+      lons[i] = g_rand_double_range (rand, -180.0, 180.0);
+      lats[i] = g_rand_double_range (rand, -85.0, 85.0);
+    }
+  lats[0] = 0.0;
+  lats[1] = 85.0;
+  lats[2] = -85.0;
+  atlaas_cluster_index_load (index, lons, lats, NULL, N);
+
+  clusters = get_world (index, default_options.max_zoom + 1);
+  g_assert_cmpuint (clusters->len, ==, N);
+  for (guint i = 0; i < clusters->len; i++)
+    {
+      AtlaasCluster *c = &g_array_index (clusters, AtlaasCluster, i);
+
+      g_assert_cmpuint (c->id, <, N);
+      g_assert_cmpfloat_with_epsilon (c->longitude, lons[c->id], 1e-6);
+      g_assert_cmpfloat_with_epsilon (c->latitude, lats[c->id], 1e-6);
+    }
+}
+
 static void
 test_identical_points (void)
 {
@@ -825,6 +857,7 @@ main (int   argc,
 
   g_test_add_func ("/cluster-index/empty", test_empty);
   g_test_add_func ("/cluster-index/single-point", test_single_point);
+  g_test_add_func ("/cluster-index/coordinates-round-trip", test_coordinates_round_trip);
   g_test_add_func ("/cluster-index/identical-points", test_identical_points);
   g_test_add_func ("/cluster-index/antimeridian", test_antimeridian);
   g_test_add_func ("/cluster-index/far-points-separate", test_far_points_separate);

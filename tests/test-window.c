@@ -8,6 +8,8 @@
 
 #include "atlaas-action-popover.h"
 #include "atlaas-application.h"
+#include "atlaas-drafts.h"
+#include "atlaas-proposal-dialog.h"
 #include "atlaas-window.h"
 
 #define BUNDLED_ACTIONS 687
@@ -498,6 +500,99 @@ about_window_shown (gpointer data)
   return FALSE;
 }
 
+static AtlaasProposalDialog *
+find_proposal_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ATLAAS_IS_PROPOSAL_DIALOG (toplevel))
+        return ATLAAS_PROPOSAL_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* A proposal sent from the window's dialog shows at once on the map as a
+ * pending ring at its position, and a click on it says so. */
+static void
+test_window_pending_proposal (void)
+{
+  AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
+  AtlaasStore *store = atlaas_application_get_store (app);
+  g_autoptr(AtlaasAction) action = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *draft_id = NULL;
+  g_autofree char *client_id = NULL;
+  AtlaasProposalDialog *dialog;
+  AtlaasPlace *place;
+  AtlaasContact *contact;
+  GtkPopover *popover;
+  double latitude, longitude;
+  double lat, lon, x, y;
+
+  /* The previous test may leave a popover open on the map. */
+  gtk_popover_popdown (atlaas_map_layer_get_popover (layer));
+  run_frames (100);
+  g_assert_cmpuint (atlaas_map_layer_get_n_pending (layer), ==, 0);
+
+  /* A complete action of the atlas, moved and renamed, as the draft, with
+   * one named contact, as the bundled ones have no names. */
+  action = atlaas_store_get_action_by_rowid (store, 1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&action->id, g_free);
+  g_free (action->title);
+  action->title = g_strdup ("Tiers-lieu numérique de la vallée");
+  g_assert_cmpuint (action->places->len, >, 0);
+  g_ptr_array_set_size (action->places, 1);
+  /* A few hundred metres off the action's own place, within its town. */
+  place = g_ptr_array_index (action->places, 0);
+  g_assert_true (place->has_position);
+  latitude = place->latitude + 0.002;
+  longitude = place->longitude + 0.002;
+  place->latitude = latitude;
+  place->longitude = longitude;
+  g_ptr_array_set_size (action->contacts, 0);
+  contact = atlaas_contact_new ();
+  contact->name = g_strdup ("Claire Martin");
+  g_ptr_array_add (action->contacts, contact);
+  draft_id = atlaas_drafts_save (store, NULL, action, &error);
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.propose", NULL);
+  dialog = find_proposal_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (atlaas_proposal_dialog_load_draft (dialog, draft_id, &error));
+  g_assert_no_error (error);
+  run_frames (200);
+  g_assert_true (atlaas_proposal_dialog_submit (dialog, &client_id, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (client_id);
+  run_frames (200);
+
+  g_assert_cmpuint (atlaas_map_layer_get_n_pending (layer), ==, 1);
+  g_assert_true (atlaas_map_layer_get_pending_position (layer, 0, &lat, &lon));
+  /* The form keeps six decimals, about 10 cm. */
+  g_assert_cmpfloat_with_epsilon (lat, latitude, 1e-5);
+  g_assert_cmpfloat_with_epsilon (lon, longitude, 1e-5);
+
+  /* Drawn and clickable on top of whatever is there. */
+  go_to (latitude, longitude, 9);
+  shumate_viewport_location_to_widget_coords (shumate_layer_get_viewport (SHUMATE_LAYER (layer)),
+                                              GTK_WIDGET (layer), latitude, longitude, &x, &y);
+  g_assert_cmpint (atlaas_map_layer_click_at (layer, x, y), ==, ATLAAS_MAP_CLICK_PENDING);
+  popover = atlaas_map_layer_get_pending_popover (layer);
+  wait_until (widget_visible, popover, "the pending proposal's popover");
+  run_frames (300);
+  save_screenshot (GTK_WIDGET (window), "window-pending-proposal.png");
+  gtk_popover_popdown (popover);
+  /* Away from it, the click is not the pending proposal's. */
+  g_assert_cmpint (atlaas_map_layer_click_at (layer, x + 60, y + 60), !=, ATLAAS_MAP_CLICK_PENDING);
+  gtk_popover_popdown (atlaas_map_layer_get_popover (layer));
+}
+
 static void
 test_window_about (void)
 {
@@ -542,6 +637,7 @@ static void
 start_app (void)
 {
   g_autoptr(GError) error = NULL;
+  GtkWidget *loading;
 
   app = atlaas_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
@@ -553,9 +649,14 @@ start_app (void)
   g_assert_nonnull (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
 
-  /* The first start imports the bundled dataset, then builds the index. */
+  /* The first start imports the bundled dataset, then builds the index,
+   * with a loading indicator over the map until the layer is loaded. */
+  loading = find_widget_with_class (GTK_WIDGET (window), "atlaas-loading");
+  g_assert_nonnull (loading);
+  g_assert_true (gtk_widget_get_visible (loading));
   wait_until (layer_loaded, NULL, "the map layer to load the imported actions");
   run_frames (300);
+  g_assert_false (gtk_widget_get_visible (loading));
 }
 
 static void
@@ -604,6 +705,7 @@ main (int   argc,
   g_test_add_func ("/window/click-cluster", test_window_click_cluster);
   g_test_add_func ("/window/click-action", test_window_click_action);
   g_test_add_func ("/window/shared-position", test_window_shared_position);
+  g_test_add_func ("/window/pending-proposal", test_window_pending_proposal);
   g_test_add_func ("/window/about", test_window_about);
   g_test_add_func ("/window/settings", test_window_settings);
 

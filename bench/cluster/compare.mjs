@@ -39,11 +39,17 @@ const scBuild = summarize(readRuns(paths[2]));
 const [atlaasQuery, scQuery] = [paths[1], paths[3]].map((p) => JSON.parse(readFileSync(p, 'utf8')));
 
 const failures = [];
-const ratio = (a, b) => (b === 0 ? (a === 0 ? 1 : Infinity) : a / b);
+function ratio(a, b) {
+  if (b !== 0)
+    return a / b;
+  return a === 0 ? 1 : Infinity;
+}
 const mb = (bytes) => (bytes / 1048576).toFixed(1);
 
 function line(name, ours, theirs, unit, r, verdict) {
-  const mark = verdict === undefined ? '' : verdict ? '  ok' : '  MISSED';
+  let mark = '';
+  if (verdict !== undefined)
+    mark = verdict ? '  ok' : '  MISSED';
   console.log(`${label}  ${name.padEnd(24)} atlaas ${ours.padStart(10)} ${unit.padEnd(3)} supercluster ${theirs.padStart(10)} ${unit.padEnd(3)} ratio ${r.toFixed(3)}${mark}`);
   if (verdict === false)
     failures.push(name);

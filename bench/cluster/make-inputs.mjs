@@ -133,10 +133,10 @@ function makeCities(folder) {
 // Finds a centre for each current commune of the COG. GeoNames gives places
 // of 1,000+ inhabitants with their INSEE code (muniSub; adminCode in
 // Mayotte); Paris has no code there and is matched by name. A commune with
-// no GeoNames place gets a known centre of its arrondissement (else of its
-// département, or any place of its overseas collectivity) picked at random,
-// moved by a normal offset of 6 km standard deviation per axis, about the
-// spacing of French communes.
+// no GeoNames place gets a known centre picked at random in its
+// arrondissement, else in its département, or any place of its overseas
+// collectivity. That centre moves by a normal offset of 6 km standard
+// deviation per axis, about the spacing of French communes.
 function findCommuneCentres() {
   const byCode = new Map();
   const byArrondissement = new Map();
@@ -209,9 +209,10 @@ function findCommuneCentres() {
 }
 
 // (b) N_COMMUNE_POINTS points shared among communes in proportion to their
-// population (largest remainders), each spread around its commune's centre
-// with a standard deviation of 0.3 km + 0.002 km × sqrt(population), about
-// 0.4 km for a village and 3 km for Paris, then shuffled.
+// population (largest remainders). Each point lies around its commune's
+// centre with a standard deviation of 0.3 km + 0.002 km × sqrt(population),
+// about 0.4 km for a village and 3 km for Paris. The points are then
+// shuffled.
 function makeCommunes(folder) {
   const { centres, stats } = findCommuneCentres();
   const total = centres.reduce((sum, c) => sum + c.commune.population, 0);

@@ -107,7 +107,7 @@ static const char *const sentence_subjects[] = {
 
 static const char *const sentence_verbs[] = {
   "a mis en place", "propose chaque semaine", "a ouvert", "anime", "a déployé", "finance",
-  "coordonne", "a lancé", "accompagne la création d'", "a équipé les écoles d'",
+  "coordonne", "a lancé", "accompagne la création de", "a équipé les écoles de",
   "organise", "a numérisé", "publie en données ouvertes", "évalue chaque année",
 };
 
@@ -383,14 +383,17 @@ append_sentence (Generator *gen,
   if (text->len > 0 && text->str[text->len - 1] != '\n')
     g_string_append_c (text, ' ');
 
-  /* "accompagne la création d'" elides before the object's article. */
-  if (g_str_has_suffix (verb, "'"))
+  /* A verb ending in "de" ("a équipé les écoles de") elides before "un",
+   * "une" and vowels, and "de des" becomes "de": "d'un portail",
+   * "d'ordinateurs", "de classes mobiles". */
+  if (g_str_has_suffix (verb, " de"))
     {
-      const char *article_end = strchr (object, ' ');
+      const char *noun = g_str_has_prefix (object, "des ") ? object + strlen ("des ") : object;
+      gboolean elide = strchr ("aeiouyh", noun[0]) != NULL || g_str_has_prefix (noun, "é");
 
-      g_string_append_printf (text, "%s %s%s %s.", PICK (gen, sentence_subjects), verb,
-                              article_end != NULL ? article_end + 1 : object,
-                              PICK (gen, sentence_complements));
+      g_string_append_printf (text, "%s %.*s%s%s %s.", PICK (gen, sentence_subjects),
+                              (int) strlen (verb) - (elide ? 1 : 0), verb,
+                              elide ? "'" : " ", noun, PICK (gen, sentence_complements));
     }
   else
     {
@@ -438,8 +441,8 @@ make_title (Generator     *gen,
     }
 }
 
-/* Dates from 2010-01-01 to 2026-12-31, later years more likely (weight
- * grows linearly with the year), as the use of the atlas grew. */
+/* Dates from 2010-01-01 to 2026-12-31, later years more likely: the
+ * weight grows linearly with the year. */
 static char *
 make_date (Generator *gen)
 {
@@ -482,7 +485,9 @@ make_place (Generator     *gen,
 
   if (town_hall)
     {
-      place->name = g_strdup_printf ("Mairie %s", commune->name);
+      g_autofree char *of_commune = format_of_commune (commune);
+
+      place->name = g_strdup_printf ("Mairie %s", of_commune);
       place->address = g_strdup ("place de la Mairie");
       place->latitude = commune->latitude;
       place->longitude = commune->longitude;
@@ -490,7 +495,7 @@ make_place (Generator     *gen,
   else
     {
       /* Uniform in a disc of 0.5 km plus 2 km per square root of 100,000
-       * inhabitants: about 2.5 km for a town of 100,000, 9 km for Paris. */
+       * inhabitants: about 2.5 km for a town of 100,000, 10 km for Paris. */
       double radius_km = 0.5 + 2.0 * sqrt (commune->population / 100000.0);
       double distance = radius_km * sqrt (g_rand_double (gen->rand));
       double angle = g_rand_double_range (gen->rand, 0.0, 2.0 * G_PI);

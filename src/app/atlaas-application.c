@@ -207,6 +207,34 @@ open_store (AtlaasApplication  *self,
   return self->store != NULL;
 }
 
+/* Covers the map with the reason why the store at `path` could not be
+ * opened and what the user can do about it. */
+static void
+show_open_error (AtlaasWindow *window,
+                 const char   *path,
+                 const GError *error)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *description = NULL;
+
+  if (g_error_matches (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_CORRUPT))
+    description = g_strdup_printf (_("The file %s is damaged. It was left as it is; move or delete it, "
+                                     "then restart Atlaas to start again from the bundled data."),
+                                   path);
+  else if (g_error_matches (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_TOO_NEW))
+    description = g_strdup_printf (_("The file %s was created by a newer version of Atlaas. Update Atlaas."),
+                                   path);
+  else if (g_error_matches (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_READ_ONLY)
+           || error->domain == G_IO_ERROR)
+    description = g_strdup_printf (_("The folder %s is not writable. Check its permissions, "
+                                     "then restart Atlaas."),
+                                   folder);
+  else
+    description = g_strdup_printf (_("The file %s could not be opened: %s"), path, error->message);
+
+  atlaas_window_show_store_error (window, _("The Atlas Could Not Be Opened"), description);
+}
+
 static void
 quit_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
@@ -316,8 +344,10 @@ atlaas_application_activate (GApplication *application)
 
   if (self->store == NULL && !open_store (self, &error))
     {
+      g_autofree char *path = atlaas_application_get_store_path ();
+
       g_warning ("Could not open the store: %s", error->message);
-      atlaas_window_show_toast (window, _("The local copy of the atlas could not be opened."));
+      show_open_error (window, path, error);
       return;
     }
 

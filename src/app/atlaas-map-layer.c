@@ -8,7 +8,10 @@
 
 #include <math.h>
 
+#include <glib/gi18n.h>
+
 #include "atlaas-action-popover.h"
+#include "atlaas-drafts.h"
 #include "atlaas-map-layer.h"
 
 /* Clusters merge what lies within 60 pixels of a 256-pixel tile, and split
@@ -21,6 +24,7 @@
 #define ACTION_RADIUS       8.0
 #define GROUP_HALF_SIZE     12.0
 #define HIT_SLOP            4.0
+#define PENDING_RADIUS      10.0
 
 /* Extra margin around the widget when querying the index, so that a disc
  * whose centre is just outside still shows its visible part. */
@@ -38,6 +42,14 @@ typedef struct
   guint32 *group_head;
   guint32 *group_size;
 } LoadResult;
+
+/* A proposal of the outbox with a position, drawn apart from the clusters. */
+typedef struct
+{
+  double latitude;
+  double longitude;
+  char *title;
+} PendingPoint;
 
 struct _AtlaasMapLayer
 {
@@ -59,6 +71,9 @@ struct _AtlaasMapLayer
   GArray *scratch;             /* AtlaasCluster, reused by each query */
   GHashTable *layouts;         /* count text → PangoLayout */
   AtlaasActionPopover *popover;
+  GArray *pending;             /* PendingPoint */
+  GtkWidget *pending_popover;
+  GtkWidget *pending_title;
 
   gboolean items_dirty;
   int items_width;
@@ -92,6 +107,12 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+static void
+pending_point_clear (PendingPoint *point)
+{
+  g_clear_pointer (&point->title, g_free);
+}
 
 static void
 load_result_free (LoadResult *data)
@@ -430,6 +451,99 @@ append_item (AtlaasMapLayer      *self,
     }
 }
 
+static gboolean
+get_pending_position (AtlaasMapLayer     *self,
+                      const PendingPoint *point,
+                      double             *x,
+                      double             *y)
+{
+  ShumateViewport *viewport = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+
+  shumate_viewport_location_to_widget_coords (viewport, GTK_WIDGET (self),
+                                              point->latitude, point->longitude,
+                                              x, y);
+  return *x > -PENDING_RADIUS && *y > -PENDING_RADIUS
+         && *x < gtk_widget_get_width (GTK_WIDGET (self)) + PENDING_RADIUS
+         && *y < gtk_widget_get_height (GTK_WIDGET (self)) + PENDING_RADIUS;
+}
+
+/* An orange hollow ring with a white outline: not yet in the atlas. */
+static void
+append_pending (AtlaasMapLayer *self,
+                GtkSnapshot    *snapshot)
+{
+  static const GdkRGBA orange = { 0xe6 / 255.0, 0x61 / 255.0, 0x00 / 255.0, 1.0 };
+  static const GdkRGBA white = { 1.0, 1.0, 1.0, 1.0 };
+  static const GdkRGBA tint = { 0xe6 / 255.0, 0x61 / 255.0, 0x00 / 255.0, 0.18 };
+
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      const PendingPoint *point = &g_array_index (self->pending, PendingPoint, i);
+      GskRoundedRect ring;
+      double x, y;
+      double r = PENDING_RADIUS;
+
+      if (!get_pending_position (self, point, &x, &y))
+        continue;
+
+      append_disc (snapshot, x, y, r - 4.0, &tint);
+      gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (x - r - 1.5, y - r - 1.5,
+                                                                   2 * r + 3.0, 2 * r + 3.0),
+                                       r + 1.5);
+      gtk_snapshot_append_border (snapshot, &ring,
+                                  (float[4]) { 1.5, 1.5, 1.5, 1.5 },
+                                  (GdkRGBA[4]) { white, white, white, white });
+      gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (x - r, y - r, 2 * r, 2 * r), r);
+      gtk_snapshot_append_border (snapshot, &ring,
+                                  (float[4]) { 3.5, 3.5, 3.5, 3.5 },
+                                  (GdkRGBA[4]) { orange, orange, orange, orange });
+      gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (x - r + 3.5, y - r + 3.5,
+                                                                   2 * r - 7.0, 2 * r - 7.0),
+                                       r - 3.5);
+      gtk_snapshot_append_border (snapshot, &ring,
+                                  (float[4]) { 1.5, 1.5, 1.5, 1.5 },
+                                  (GdkRGBA[4]) { white, white, white, white });
+    }
+}
+
+/* The pending point under (x, y), drawn on top of the clusters, or NULL. */
+static const PendingPoint *
+find_pending_at (AtlaasMapLayer *self,
+                 double          x,
+                 double          y)
+{
+  for (guint i = self->pending->len; i > 0; i--)
+    {
+      const PendingPoint *point = &g_array_index (self->pending, PendingPoint, i - 1);
+      double px, py;
+      double reach = PENDING_RADIUS + HIT_SLOP;
+
+      if (!get_pending_position (self, point, &px, &py))
+        continue;
+      if ((x - px) * (x - px) + (y - py) * (y - py) <= reach * reach)
+        return point;
+    }
+
+  return NULL;
+}
+
+static void
+show_pending (AtlaasMapLayer     *self,
+              const PendingPoint *point)
+{
+  GdkRectangle rect;
+  double x, y;
+
+  get_pending_position (self, point, &x, &y);
+  rect = (GdkRectangle) { (int) round (x - PENDING_RADIUS), (int) round (y - PENDING_RADIUS),
+                          (int) round (2 * PENDING_RADIUS), (int) round (2 * PENDING_RADIUS) };
+  gtk_popover_popdown (GTK_POPOVER (self->popover));
+  gtk_label_set_text (GTK_LABEL (self->pending_title),
+                      point->title != NULL ? point->title : "");
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->pending_popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->pending_popover));
+}
+
 static const AtlaasMapItem *
 find_item_at (AtlaasMapLayer *self,
               double          x,
@@ -616,7 +730,7 @@ click_pressed_cb (GtkGestureClick *gesture,
   g_debug ("press at %.0f, %.0f: %s", x, y, find_item_at (self, x, y) ? "item" : "nothing");
   /* Claiming a press on a marker keeps the map from starting a drag or a
    * double-click zoom; elsewhere the map handles the press as usual. */
-  if (n_press == 1 && find_item_at (self, x, y) != NULL)
+  if (n_press == 1 && (find_pending_at (self, x, y) != NULL || find_item_at (self, x, y) != NULL))
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   else
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
@@ -862,6 +976,7 @@ atlaas_map_layer_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < self->items->len; i++)
     append_item (self, snapshot, &g_array_index (self->items, AtlaasMapItem, i));
+  append_pending (self, snapshot);
 }
 
 /* Only markers take pointer events, so that presses elsewhere reach the map
@@ -871,7 +986,8 @@ atlaas_map_layer_contains (GtkWidget *widget,
                            double     x,
                            double     y)
 {
-  return find_item_at (ATLAAS_MAP_LAYER (widget), x, y) != NULL;
+  return find_pending_at (ATLAAS_MAP_LAYER (widget), x, y) != NULL
+         || find_item_at (ATLAAS_MAP_LAYER (widget), x, y) != NULL;
 }
 
 static void
@@ -887,6 +1003,7 @@ atlaas_map_layer_size_allocate (GtkWidget *widget,
 
   self->items_dirty = TRUE;
   gtk_popover_present (GTK_POPOVER (self->popover));
+  gtk_popover_present (GTK_POPOVER (self->pending_popover));
 }
 
 static void
@@ -920,6 +1037,11 @@ atlaas_map_layer_dispose (GObject *object)
       gtk_widget_unparent (GTK_WIDGET (self->popover));
       self->popover = NULL;
     }
+  if (self->pending_popover != NULL)
+    {
+      gtk_widget_unparent (self->pending_popover);
+      self->pending_popover = NULL;
+    }
   g_clear_pointer (&self->layouts, g_hash_table_unref);
 
   G_OBJECT_CLASS (atlaas_map_layer_parent_class)->dispose (object);
@@ -938,6 +1060,7 @@ atlaas_map_layer_finalize (GObject *object)
   g_clear_pointer (&self->data, load_result_free);
   g_clear_pointer (&self->items, g_array_unref);
   g_clear_pointer (&self->scratch, g_array_unref);
+  g_clear_pointer (&self->pending, g_array_unref);
 
   G_OBJECT_CLASS (atlaas_map_layer_parent_class)->finalize (object);
 }
@@ -1054,6 +1177,8 @@ static void
 atlaas_map_layer_init (AtlaasMapLayer *self)
 {
   GtkGesture *click;
+  GtkWidget *box;
+  GtkWidget *heading;
 
   self->cancellable = g_cancellable_new ();
   self->items = g_array_new (FALSE, FALSE, sizeof (AtlaasMapItem));
@@ -1065,6 +1190,23 @@ atlaas_map_layer_init (AtlaasMapLayer *self)
   gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
   g_signal_connect (self->popover, "action-activated",
                     G_CALLBACK (popover_action_activated_cb), self);
+
+  self->pending = g_array_new (FALSE, FALSE, sizeof (PendingPoint));
+  g_array_set_clear_func (self->pending, (GDestroyNotify) pending_point_clear);
+  self->pending_popover = gtk_popover_new ();
+  gtk_widget_add_css_class (self->pending_popover, "atlaas-pending-popover");
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  heading = gtk_label_new (_("Proposal waiting to be sent"));
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_label_set_xalign (GTK_LABEL (heading), 0.0);
+  gtk_box_append (GTK_BOX (box), heading);
+  self->pending_title = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->pending_title), 0.0);
+  gtk_label_set_wrap (GTK_LABEL (self->pending_title), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (self->pending_title), 40);
+  gtk_box_append (GTK_BOX (box), self->pending_title);
+  gtk_popover_set_child (GTK_POPOVER (self->pending_popover), box);
+  gtk_widget_set_parent (self->pending_popover, GTK_WIDGET (self));
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
@@ -1105,6 +1247,89 @@ atlaas_map_layer_load (AtlaasMapLayer *self,
   g_task_set_source_tag (task, atlaas_map_layer_load);
   g_task_set_task_data (task, atlaas_store_ref (store), (GDestroyNotify) atlaas_store_unref);
   g_task_run_in_thread (task, load_thread);
+
+  atlaas_map_layer_reload_pending (self);
+}
+
+void
+atlaas_map_layer_reload_pending (AtlaasMapLayer *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (ATLAAS_IS_MAP_LAYER (self));
+
+  g_array_set_size (self->pending, 0);
+  gtk_popover_popdown (GTK_POPOVER (self->pending_popover));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->store == NULL)
+    return;
+
+  entries = atlaas_outbox_list (self->store, &error);
+  if (entries == NULL)
+    {
+      g_warning ("Could not read the outbox for the map: %s", error->message);
+      return;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const AtlaasOutboxEntry *entry = g_ptr_array_index (entries, i);
+      const AtlaasAction *action = entry->action;
+
+      if (g_strcmp0 (entry->state, ATLAAS_OUTBOX_STATE_PENDING) != 0
+          || action == NULL || action->places == NULL)
+        continue;
+
+      for (guint j = 0; j < action->places->len; j++)
+        {
+          const AtlaasPlace *place = g_ptr_array_index (action->places, j);
+          PendingPoint point;
+
+          if (!place->has_position)
+            continue;
+          point.latitude = place->latitude;
+          point.longitude = place->longitude;
+          point.title = g_strdup (action->title);
+          g_array_append_val (self->pending, point);
+        }
+    }
+}
+
+guint
+atlaas_map_layer_get_n_pending (AtlaasMapLayer *self)
+{
+  g_return_val_if_fail (ATLAAS_IS_MAP_LAYER (self), 0);
+
+  return self->pending->len;
+}
+
+gboolean
+atlaas_map_layer_get_pending_position (AtlaasMapLayer *self,
+                                       guint           index,
+                                       double         *latitude,
+                                       double         *longitude)
+{
+  const PendingPoint *point;
+
+  g_return_val_if_fail (ATLAAS_IS_MAP_LAYER (self), FALSE);
+
+  if (index >= self->pending->len)
+    return FALSE;
+  point = &g_array_index (self->pending, PendingPoint, index);
+  if (latitude != NULL)
+    *latitude = point->latitude;
+  if (longitude != NULL)
+    *longitude = point->longitude;
+  return TRUE;
+}
+
+GtkPopover *
+atlaas_map_layer_get_pending_popover (AtlaasMapLayer *self)
+{
+  g_return_val_if_fail (ATLAAS_IS_MAP_LAYER (self), NULL);
+
+  return GTK_POPOVER (self->pending_popover);
 }
 
 gboolean
@@ -1226,9 +1451,17 @@ atlaas_map_layer_click_at (AtlaasMapLayer *self,
                            double          y)
 {
   const AtlaasMapItem *found;
+  const PendingPoint *pending;
   AtlaasMapItem item;
 
   g_return_val_if_fail (ATLAAS_IS_MAP_LAYER (self), ATLAAS_MAP_CLICK_NONE);
+
+  pending = find_pending_at (self, x, y);
+  if (pending != NULL)
+    {
+      show_pending (self, pending);
+      return ATLAAS_MAP_CLICK_PENDING;
+    }
 
   found = find_item_at (self, x, y);
   if (found == NULL)

@@ -43,6 +43,7 @@ typedef enum
   ATLAAS_MAP_CLICK_ZOOM,     /* a cluster: the map zooms to where it splits */
   ATLAAS_MAP_CLICK_POPOVER,  /* one action: its popover opened */
   ATLAAS_MAP_CLICK_LIST,     /* actions at one position: a popover lists them */
+  ATLAAS_MAP_CLICK_PENDING,  /* a proposal of the outbox: its popover opened */
 } AtlaasMapClick;
 
 AtlaasMapLayer *atlaas_map_layer_new            (ShumateMap     *map);
@@ -97,5 +98,18 @@ gboolean        atlaas_map_layer_show_action    (AtlaasMapLayer *self,
  * inside the visible part of the map; an action with several places
  * appears once per visible place. */
 GArray         *atlaas_map_layer_get_rowids_in_view (AtlaasMapLayer *self);
+
+
+/* Re-reads the outbox: its pending proposals with a position are drawn
+ * on top of the clusters as orange rings, one per place, never clustered.
+ * atlaas_map_layer_load() calls it too. */
+void            atlaas_map_layer_reload_pending (AtlaasMapLayer *self);
+guint           atlaas_map_layer_get_n_pending  (AtlaasMapLayer *self);
+gboolean        atlaas_map_layer_get_pending_position (AtlaasMapLayer *self,
+                                                       guint           index,
+                                                       double         *latitude,
+                                                       double         *longitude);
+/* The popover of the last click on a pending proposal. */
+GtkPopover     *atlaas_map_layer_get_pending_popover (AtlaasMapLayer *self);
 
 G_END_DECLS

@@ -47,6 +47,10 @@ struct _AtlaasWindow
   AtlaasMapLayer *map_layer;
   ShumateScale *scale;
   GtkLabel *attribution;
+  GtkWidget *loading_box;       /* "Loading the atlas…" over the map */
+  GtkSpinner *loading_spinner;
+  AdwStatusPage *error_page;    /* hidden until the store fails to open */
+  gboolean layer_loading;       /* between load_store () and the layer's end */
 
   /* owned */
   GSettings *settings;   /* NULL when the schema is not installed */
@@ -298,10 +302,32 @@ action_activated_cb (AtlaasMapLayer *layer,
 }
 
 static void
+set_loading (AtlaasWindow *self,
+             gboolean      loading)
+{
+  gtk_widget_set_visible (self->loading_box, loading);
+  gtk_spinner_set_spinning (self->loading_spinner, loading);
+}
+
+static void
+layer_loaded_cb (AtlaasMapLayer *layer,
+                 GParamSpec     *pspec,
+                 AtlaasWindow   *self)
+{
+  if (atlaas_map_layer_get_loaded (layer))
+    {
+      self->layer_loading = FALSE;
+      set_loading (self, FALSE);
+    }
+}
+
+static void
 load_failed_cb (AtlaasMapLayer *layer,
                 const char     *message,
                 AtlaasWindow   *self)
 {
+  self->layer_loading = FALSE;
+  set_loading (self, FALSE);
   atlaas_window_show_toast (self, _("The map could not load the actions of the local copy of the atlas."));
 }
 
@@ -396,6 +422,9 @@ open_proposal_dialog (AtlaasWindow *self)
     }
 
   dialog = atlaas_proposal_dialog_new (GTK_WINDOW (self), store);
+  /* A sent proposal shows at once on the map as pending. */
+  g_signal_connect_object (dialog, "submitted", G_CALLBACK (atlaas_map_layer_reload_pending),
+                           self->map_layer, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -581,6 +610,35 @@ atlaas_window_class_init (AtlaasWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.propose", NULL);
 }
 
+/* Adds, over the map, the loading indicator and the page that explains why
+ * the store could not be opened. Both start hidden. */
+static void
+setup_status_overlays (AtlaasWindow *self)
+{
+  GtkWidget *label;
+
+  self->loading_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_halign (self->loading_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (self->loading_box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->loading_box, "osd");
+  gtk_widget_add_css_class (self->loading_box, "toolbar");
+  gtk_widget_add_css_class (self->loading_box, "atlaas-loading");
+  self->loading_spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_box_append (GTK_BOX (self->loading_box), GTK_WIDGET (self->loading_spinner));
+  label = gtk_label_new (_("Loading the atlas…"));
+  gtk_box_append (GTK_BOX (self->loading_box), label);
+  gtk_widget_set_visible (self->loading_box, FALSE);
+  gtk_overlay_add_overlay (self->map_overlay, self->loading_box);
+
+  /* The "background" class makes the page opaque over the map tiles. */
+  self->error_page = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_page), "background");
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_page), "atlaas-store-error");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_page), FALSE);
+  gtk_overlay_add_overlay (self->map_overlay, GTK_WIDGET (self->error_page));
+}
+
 static void
 atlaas_window_init (AtlaasWindow *self)
 {
@@ -608,9 +666,11 @@ atlaas_window_init (AtlaasWindow *self)
   gtk_overlay_add_overlay (self->map_overlay, GTK_WIDGET (self->attribution));
 
   setup_map (self);
+  setup_status_overlays (self);
   atlaas_window_set_sidebar (self, atlaas_sidebar_new (self->map, self->map_layer));
   g_signal_connect (self->map_layer, "action-activated", G_CALLBACK (action_activated_cb), self);
   g_signal_connect (self->map_layer, "load-failed", G_CALLBACK (load_failed_cb), self);
+  g_signal_connect (self->map_layer, "notify::loaded", G_CALLBACK (layer_loaded_cb), self);
 
   self->settings = new_settings ();
   restore_settings (self);
@@ -635,7 +695,24 @@ atlaas_window_load_store (AtlaasWindow *self,
   g_return_if_fail (ATLAAS_IS_WINDOW (self));
   g_return_if_fail (store != NULL);
 
+  self->layer_loading = !atlaas_map_layer_get_loaded (self->map_layer);
+  set_loading (self, self->layer_loading);
   atlaas_map_layer_load (self->map_layer, store);
+}
+
+void
+atlaas_window_show_store_error (AtlaasWindow *self,
+                                const char   *title,
+                                const char   *description)
+{
+  g_return_if_fail (ATLAAS_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+  g_return_if_fail (description != NULL);
+
+  set_loading (self, FALSE);
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_page), TRUE);
 }
 
 void
@@ -662,6 +739,8 @@ atlaas_window_set_busy (AtlaasWindow *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
+  /* The import that runs before the first load also keeps the map empty. */
+  set_loading (self, busy || self->layer_loading);
 
   if (self->busy_toast != NULL)
     adw_toast_dismiss (self->busy_toast);

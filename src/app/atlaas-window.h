@@ -31,6 +31,11 @@ void               atlaas_window_show_toast       (AtlaasWindow   *self,
  * task runs; NULL ends it. */
 void               atlaas_window_set_busy         (AtlaasWindow   *self,
                                                    const char     *message);
+/* Covers the map with a status page that stays until the window closes:
+ * the store could not be opened, and `description` says why and what to do. */
+void               atlaas_window_show_store_error (AtlaasWindow   *self,
+                                                   const char     *title,
+                                                   const char     *description);
 /* Replaces the search panel on the right of the map. */
 void               atlaas_window_set_sidebar      (AtlaasWindow   *self,
                                                    GtkWidget      *sidebar);
