@@ -337,25 +337,18 @@ test_store_invalid_position (Fixture       *fixture,
   g_assert_cmpint (atlaas_store_count_actions (store, NULL), ==, 0);
 }
 
+/* a1: one positioned place out of two, services of axes 2 and 4.
+ * a2: two positioned places, services of axes 1 and 3. */
 static void
-test_store_load_points (Fixture       *fixture,
-                        gconstpointer  data)
+put_point_actions (AtlaasStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(AtlaasStore) store = NULL;
   g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func ((GDestroyNotify) atlaas_action_free);
-  g_autoptr(AtlaasPointSet) points = NULL;
-  g_autoptr(AtlaasAction) first = NULL;
   AtlaasAction *action;
   AtlaasPlace *extra;
 
-  store = atlaas_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-
-  /* a1: one positioned place out of two, services of axes 2 and 4. */
   g_ptr_array_add (actions, make_full_action ("a1"));
 
-  /* a2: two positioned places, services of axes 1 and 3. */
   action = make_full_action ("a2");
   g_ptr_array_set_size (action->services, 0);
   g_ptr_array_add (action->services, g_strdup ("1a1-04"));
@@ -368,6 +361,14 @@ test_store_load_points (Fixture       *fixture,
 
   g_assert_true (atlaas_store_put_actions (store, actions, &error));
   g_assert_no_error (error);
+}
+
+static void
+check_points (AtlaasStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasPointSet) points = NULL;
+  g_autoptr(AtlaasAction) first = NULL;
 
   points = atlaas_store_load_points (store, &error);
   g_assert_no_error (error);
@@ -385,6 +386,82 @@ test_store_load_points (Fixture       *fixture,
   g_assert_cmpuint (points->axis_bits[1], ==, (1u << 0) | (1u << 2));
   g_assert_cmpfloat (points->latitudes[2], ==, 45.75);
   g_assert_cmpfloat (points->longitudes[2], ==, 4.85);
+}
+
+static void
+test_store_load_points (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasStore) store = NULL;
+  g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func ((GDestroyNotify) atlaas_action_free);
+  g_autoptr(AtlaasPointSet) points = NULL;
+  const char *ids[] = { "a1", NULL };
+  AtlaasAction *action;
+
+  store = atlaas_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  put_point_actions (store);
+  check_points (store);
+
+  /* The indexes the load reads follow updates and deletions: a2 moves to
+   * the services of axis 5 only, and a1 goes. */
+  action = make_full_action ("a2");
+  g_ptr_array_set_size (action->services, 0);
+  g_ptr_array_add (action->services, g_strdup ("5a1-01"));
+  g_ptr_array_add (actions, action);
+  g_assert_true (atlaas_store_put_actions (store, actions, &error));
+  g_assert_no_error (error);
+  g_assert_true (atlaas_store_delete_actions (store, ids, NULL, &error));
+  g_assert_no_error (error);
+
+  points = atlaas_store_load_points (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->n_points, ==, 1);
+  g_assert_cmpuint (points->axis_bits[0], ==, 1u << 4);
+  g_assert_cmpfloat (points->latitudes[0], ==, 42.697283);
+}
+
+/* A file of schema version 2, with data, gains the indexes the points load
+ * reads (version 3) and loads the same points. */
+static void
+test_store_migrate_points_indexes (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtlaasStore) store = NULL;
+  g_autofree char *user_version = NULL;
+  g_autofree char *indexes = NULL;
+  sqlite3 *db = NULL;
+
+  /* Version 3 only adds the two indexes, so dropping them turns a new file
+   * into one written by the previous version. */
+  store = atlaas_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atlaas_store_get_schema_version (store), ==, 3);
+  put_point_actions (store);
+  g_clear_pointer (&store, atlaas_store_unref);
+
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP INDEX places_points;"
+                                 "DROP INDEX actions_axis_bits;"
+                                 "PRAGMA user_version = 2;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  user_version = query_text (db, "PRAGMA user_version");
+  g_assert_cmpstr (user_version, ==, "2");
+  sqlite3_close (db);
+
+  store = atlaas_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atlaas_store_get_schema_version (store), ==, 3);
+  indexes = query_text (atlaas_store_get_database (store),
+                        "SELECT group_concat (name, ' ') FROM "
+                        "(SELECT name FROM sqlite_master WHERE type = 'index' "
+                        " AND name IN ('places_points', 'actions_axis_bits') ORDER BY name)");
+  g_assert_cmpstr (indexes, ==, "actions_axis_bits places_points");
+  check_points (store);
 }
 
 static void
@@ -444,6 +521,7 @@ main (int   argc,
   ADD ("/store/failed-put-keeps-data", test_store_failed_put_keeps_data);
   ADD ("/store/invalid-position", test_store_invalid_position);
   ADD ("/store/load-points", test_store_load_points);
+  ADD ("/store/migrate-points-indexes", test_store_migrate_points_indexes);
   ADD ("/store/delete-and-fts", test_store_delete_and_fts);
 
 #undef ADD

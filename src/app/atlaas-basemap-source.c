@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include <cairo.h>
+#include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
 #include "atlaas-basemap-source.h"
@@ -48,6 +49,168 @@ typedef struct
   guint y;
   guint zoom;
 } TileRequest;
+
+/* A rendered tile. GTK 4.8's cairo renderer converts a GdkTexture to a
+ * cairo surface pixel by pixel on every frame (about 2 ms a tile here), so
+ * under that renderer the tile paints its cairo surface from a cairo node,
+ * a plain copy. Other renderers get a GdkTexture, which they upload once. */
+struct _AtlaasTilePaintable
+{
+  GObject parent_instance;
+
+  GBytes *bytes;               /* cairo ARGB32 pixels */
+  cairo_surface_t *surface;    /* over bytes */
+  GdkTexture *texture;         /* made on first use */
+};
+
+#define ATLAAS_TYPE_TILE_PAINTABLE (atlaas_tile_paintable_get_type ())
+G_DECLARE_FINAL_TYPE (AtlaasTilePaintable, atlaas_tile_paintable, ATLAAS, TILE_PAINTABLE, GObject)
+
+static void atlaas_tile_paintable_iface_init (GdkPaintableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AtlaasTilePaintable, atlaas_tile_paintable, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE,
+                                                      atlaas_tile_paintable_iface_init))
+
+/* Whether the windows draw with GskCairoRenderer, known once one of them is
+ * realized. The renderer of a display does not change while it runs. */
+static gboolean
+uses_cairo_renderer (void)
+{
+  static int cairo_renderer = -1;
+
+  if (cairo_renderer < 0)
+    {
+      GList *toplevels = gtk_window_list_toplevels ();
+
+      for (GList *l = toplevels; l != NULL && cairo_renderer < 0; l = l->next)
+        {
+          GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (l->data));
+
+          if (renderer != NULL)
+            cairo_renderer = GSK_IS_CAIRO_RENDERER (renderer);
+        }
+      g_list_free (toplevels);
+    }
+
+  return cairo_renderer > 0;
+}
+
+static GdkTexture *
+atlaas_tile_paintable_get_texture (AtlaasTilePaintable *self)
+{
+  if (self->texture == NULL)
+    {
+      /* Cairo's ARGB32 is premultiplied native-endian, which is BGRA in
+       * memory on the little-endian machines Debian builds GTK for. */
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+      self->texture = gdk_memory_texture_new (TILE_SIZE, TILE_SIZE, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
+                                              self->bytes, g_bytes_get_size (self->bytes) / TILE_SIZE);
+#else
+      self->texture = gdk_memory_texture_new (TILE_SIZE, TILE_SIZE, GDK_MEMORY_A8R8G8B8_PREMULTIPLIED,
+                                              self->bytes, g_bytes_get_size (self->bytes) / TILE_SIZE);
+#endif
+    }
+
+  return self->texture;
+}
+
+static void
+atlaas_tile_paintable_snapshot (GdkPaintable *paintable,
+                                GdkSnapshot  *snapshot,
+                                double        width,
+                                double        height)
+{
+  AtlaasTilePaintable *self = ATLAAS_TILE_PAINTABLE (paintable);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  cairo_pattern_t *pattern;
+  cairo_matrix_t matrix;
+  cairo_t *cr;
+
+  if (!uses_cairo_renderer ())
+    {
+      gtk_snapshot_append_texture (GTK_SNAPSHOT (snapshot),
+                                   atlaas_tile_paintable_get_texture (self), &bounds);
+      return;
+    }
+
+  /* Drawn as the cairo renderer draws a texture node, to the same pixels. */
+  cr = gtk_snapshot_append_cairo (GTK_SNAPSHOT (snapshot), &bounds);
+  pattern = cairo_pattern_create_for_surface (self->surface);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  /* While the map zooms out, the default filter (CAIRO_FILTER_GOOD) would
+   * resample each shrunk tile with a box filter, tens of milliseconds a
+   * frame. */
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
+  cairo_matrix_init_scale (&matrix, TILE_SIZE / width, TILE_SIZE / height);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  cairo_set_source (cr, pattern);
+  cairo_pattern_destroy (pattern);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+static int
+atlaas_tile_paintable_get_intrinsic_size (GdkPaintable *paintable)
+{
+  return TILE_SIZE;
+}
+
+static GdkPaintableFlags
+atlaas_tile_paintable_get_flags (GdkPaintable *paintable)
+{
+  return GDK_PAINTABLE_STATIC_SIZE | GDK_PAINTABLE_STATIC_CONTENTS;
+}
+
+static void
+atlaas_tile_paintable_iface_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = atlaas_tile_paintable_snapshot;
+  iface->get_intrinsic_width = atlaas_tile_paintable_get_intrinsic_size;
+  iface->get_intrinsic_height = atlaas_tile_paintable_get_intrinsic_size;
+  iface->get_flags = atlaas_tile_paintable_get_flags;
+}
+
+static void
+atlaas_tile_paintable_finalize (GObject *object)
+{
+  AtlaasTilePaintable *self = ATLAAS_TILE_PAINTABLE (object);
+
+  g_clear_object (&self->texture);
+  g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+
+  G_OBJECT_CLASS (atlaas_tile_paintable_parent_class)->finalize (object);
+}
+
+static void
+atlaas_tile_paintable_class_init (AtlaasTilePaintableClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = atlaas_tile_paintable_finalize;
+}
+
+static void
+atlaas_tile_paintable_init (AtlaasTilePaintable *self)
+{
+}
+
+/* Takes pixels made by render_tile. */
+static GdkPaintable *
+atlaas_tile_paintable_new (GBytes *bytes)
+{
+  AtlaasTilePaintable *self = g_object_new (ATLAAS_TYPE_TILE_PAINTABLE, NULL);
+  gsize size;
+  guchar *data = (guchar *) g_bytes_get_data (bytes, &size);
+
+  self->bytes = g_bytes_ref (bytes);
+  /* Cairo only reads the pixels: the tile never draws into its surface. */
+  self->surface = cairo_image_surface_create_for_data (data, CAIRO_FORMAT_ARGB32,
+                                                       TILE_SIZE, TILE_SIZE,
+                                                       (int) (size / TILE_SIZE));
+
+  return GDK_PAINTABLE (self);
+}
 
 static void
 basemap_clear (Basemap *basemap)
@@ -310,7 +473,7 @@ render_tile_cb (GObject      *object,
   g_autoptr(GTask) outer = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
   ShumateTile *tile = g_task_get_task_data (outer);
 
   bytes = g_task_propagate_pointer (G_TASK (result), &error);
@@ -321,17 +484,8 @@ render_tile_cb (GObject      *object,
       return;
     }
 
-  /* Cairo's ARGB32 is premultiplied native-endian, which is BGRA in memory on
-   * the little-endian machines Debian builds GTK for. */
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-  texture = gdk_memory_texture_new (TILE_SIZE, TILE_SIZE, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                    bytes, g_bytes_get_size (bytes) / TILE_SIZE);
-#else
-  texture = gdk_memory_texture_new (TILE_SIZE, TILE_SIZE, GDK_MEMORY_A8R8G8B8_PREMULTIPLIED,
-                                    bytes, g_bytes_get_size (bytes) / TILE_SIZE);
-#endif
-
-  shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
+  paintable = atlaas_tile_paintable_new (bytes);
+  shumate_tile_set_paintable (tile, paintable);
   shumate_tile_set_fade_in (tile, FALSE);
   shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
   g_task_return_boolean (outer, TRUE);
