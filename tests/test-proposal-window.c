@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "atlaas-drafts.h"
 #include "atlaas-proposal-dialog.h"
@@ -346,6 +347,167 @@ test_proposal_close_saves (Fixture       *fixture,
                    "Tapé juste avant de fermer");
 }
 
+/* Activates the dialog's capture-phase shortcut for keyval with Ctrl, as
+ * GTK does for a key press whatever widget has the focus. */
+static void
+activate_capture_shortcut (GtkWidget *dialog,
+                           guint      keyval)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (dialog);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller)
+          || gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_CAPTURE)
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !found; j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autoptr(GtkShortcutTrigger) expected = gtk_keyval_trigger_new (keyval, GDK_CONTROL_MASK);
+
+          if (!gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), expected))
+            continue;
+
+          g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                       dialog, NULL));
+          found = TRUE;
+        }
+    }
+  g_object_unref (controllers);
+
+  g_assert_true (found);
+}
+
+/* Ctrl+PageDown and Ctrl+PageUp change pages from a multi-line field. */
+static void
+test_proposal_page_shortcuts (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  AtlaasProposalDialog *dialog = atlaas_proposal_dialog_new (NULL, fixture->store);
+  GtkWidget *actions;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  test_wait_ms (300);
+  actions = atlaas_proposal_dialog_get_field_widget (dialog, "actions");
+  g_assert_true (GTK_IS_TEXT_VIEW (actions));
+  g_assert_true (gtk_widget_grab_focus (actions));
+
+  activate_capture_shortcut (GTK_WIDGET (dialog), GDK_KEY_Page_Down);
+  test_wait_ms (100);
+  g_assert_cmpstr (atlaas_proposal_dialog_get_page (dialog), ==, "details");
+  activate_capture_shortcut (GTK_WIDGET (dialog), GDK_KEY_Page_Up);
+  test_wait_ms (100);
+  g_assert_cmpstr (atlaas_proposal_dialog_get_page (dialog), ==, "action");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_ms (100);
+}
+
+/* The problems already shown stay when a card is added or removed. */
+static void
+test_proposal_problems_survive_rebuild (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  AtlaasProposalDialog *dialog = atlaas_proposal_dialog_new (NULL, fixture->store);
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  test_wait_ms (300);
+
+  /* Arriving on the people page puts the focus in the first name. */
+  show_page (dialog, "people");
+  focus = gtk_root_get_focus (GTK_ROOT (dialog));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, atlaas_proposal_dialog_get_field_widget (dialog, "personnes[0].nom"))
+                 || focus == atlaas_proposal_dialog_get_field_widget (dialog, "personnes[0].nom"));
+
+  test_set_field (dialog, "personnes[0].courriel", "pas-un-courriel");
+  show_page (dialog, "places");
+  g_assert_nonnull (atlaas_proposal_dialog_get_field_error (dialog, "personnes[0].courriel"));
+  show_page (dialog, "people");
+
+  atlaas_proposal_dialog_add_contact (dialog);
+  g_assert_nonnull (atlaas_proposal_dialog_get_field_error (dialog, "personnes[0].courriel"));
+  g_assert_null (atlaas_proposal_dialog_get_field_error (dialog, "personnes[1].courriel"));
+
+  /* Removing the first card moves the second one's problem up. */
+  test_set_field (dialog, "personnes[1].courriel", "toujours-pas");
+  show_page (dialog, "places");
+  show_page (dialog, "people");
+  g_assert_nonnull (atlaas_proposal_dialog_get_field_error (dialog, "personnes[1].courriel"));
+  test_set_field (dialog, "personnes[0].courriel", "contact@example.fr");
+  {
+    GtkWidget *nom = atlaas_proposal_dialog_get_field_widget (dialog, "personnes[0].nom");
+    GtkWidget *header = gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (nom)));
+    GtkWidget *remove = gtk_widget_get_last_child (header);
+
+    g_assert_true (GTK_IS_BUTTON (remove));
+    g_signal_emit_by_name (remove, "clicked");
+  }
+  g_assert_nonnull (atlaas_proposal_dialog_get_field_error (dialog, "personnes[0].courriel"));
+  g_assert_null (atlaas_proposal_dialog_get_field_widget (dialog, "personnes[1].courriel"));
+
+  /* The same holds on the places page. */
+  show_page (dialog, "places");
+  test_set_field (dialog, "lieux[0].code_postal", "123");
+  show_page (dialog, "services");
+  show_page (dialog, "places");
+  g_assert_nonnull (atlaas_proposal_dialog_get_field_error (dialog, "lieux[0].code_postal"));
+  atlaas_proposal_dialog_add_place (dialog);
+  g_assert_nonnull (atlaas_proposal_dialog_get_field_error (dialog, "lieux[0].code_postal"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_ms (100);
+}
+
+/* Returns the title of a field, as shown above it. */
+static const char *
+field_title (AtlaasProposalDialog *dialog,
+             const char           *field)
+{
+  GtkWidget *widget = atlaas_proposal_dialog_get_field_widget (dialog, field);
+  GtkWidget *label = gtk_widget_get_first_child (gtk_widget_get_parent (widget));
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+/* The date's problem repeats what was typed, in the format of the hint;
+ * only the first place marks its position required. */
+static void
+test_proposal_field_wording (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  AtlaasProposalDialog *dialog = atlaas_proposal_dialog_new (NULL, fixture->store);
+  const char *message;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  test_wait_ms (300);
+
+  test_set_field (dialog, "date", "31/02/2026");
+  show_page (dialog, "details");
+  message = atlaas_proposal_dialog_get_field_error (dialog, "date");
+  g_assert_nonnull (message);
+  g_test_message ("Date problem: %s", message);
+  g_assert_nonnull (strstr (message, "“31/02/2026”"));
+  g_assert_nonnull (strstr (message, "DD/MM/YYYY"));
+  g_assert_null (strstr (message, "YYYY-MM-DD"));
+
+  show_page (dialog, "places");
+  atlaas_proposal_dialog_add_place (dialog);
+  g_assert_cmpstr (field_title (dialog, "lieux[0].lat"), ==, "_Latitude *");
+  g_assert_cmpstr (field_title (dialog, "lieux[0].lon"), ==, "L_ongitude *");
+  g_assert_cmpstr (field_title (dialog, "lieux[1].lat"), ==, "_Latitude");
+  g_assert_cmpstr (field_title (dialog, "lieux[1].lon"), ==, "L_ongitude");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_ms (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,6 +530,9 @@ main (int   argc,
   ADD ("/proposal-window/fill-and-send", test_proposal_fill_and_send);
   ADD ("/proposal-window/resume-and-delete", test_proposal_resume_and_delete);
   ADD ("/proposal-window/close-saves", test_proposal_close_saves);
+  ADD ("/proposal-window/page-shortcuts", test_proposal_page_shortcuts);
+  ADD ("/proposal-window/problems-survive-rebuild", test_proposal_problems_survive_rebuild);
+  ADD ("/proposal-window/field-wording", test_proposal_field_wording);
 
 #undef ADD
 

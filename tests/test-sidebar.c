@@ -11,8 +11,10 @@
 #include <glib/gstdio.h>
 
 #include "atlaas-application.h"
+#include "atlaas-drafts.h"
 #include "atlaas-fts.h"
 #include "atlaas-geolocation.h"
+#include "atlaas-proposal-dialog.h"
 #include "atlaas-sidebar.h"
 #include "atlaas-window.h"
 
@@ -600,6 +602,20 @@ test_sidebar_no_match (void)
   assert_views_agree (none);
   g_assert_cmpstr (count_text (), ==, "No action matches");
 
+  /* Text that yields no keyword filters nothing and gets no chip. */
+  {
+    const char *wordless[] = { "*", "-", "\U0001F600", " le " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (wordless); i++)
+      {
+        gtk_editable_set_text (entry, wordless[i]);
+        wait_for_search ();
+        g_test_message ("Wordless search text: “%s”", wordless[i]);
+        g_assert_cmpuint (count_chips (), ==, 0);
+        assert_views_agree (all);
+      }
+  }
+
   /* Escape in the entry clears the keywords and brings every action back. */
   g_signal_emit_by_name (entry, "stop-search");
   wait_for_search ();
@@ -620,13 +636,15 @@ test_sidebar_visible_area (void)
   g_autoptr(GHashTable) inside = g_hash_table_new (g_int64_hash, g_int64_equal);
   double north, west, south, east;
   GListModel *list = G_LIST_MODEL (atlaas_sidebar_get_results (sidebar));
+  guint n_in_axes = 0;
+  guint n_under_axes = 0;
 
   /* Lyon and its surroundings. */
   shumate_map_center_on (map, 45.76, 4.84);
   shumate_viewport_set_zoom_level (viewport, 10.0);
   run_frames (200);
   gtk_check_button_set_active (check, TRUE);
-  run_frames (400);
+  wait_for_search ();
 
   shumate_viewport_widget_coords_to_location (viewport, layer, 0, 0, &north, &west);
   shumate_viewport_widget_coords_to_location (viewport, layer,
@@ -651,13 +669,35 @@ test_sidebar_visible_area (void)
     }
   g_assert_true (g_str_has_suffix (count_text (), "in the visible area"));
 
+  /* The theme counts describe the actions of the list: every axe counts
+   * those of a search on it alone that lie in the visible area. */
+  for (guint axis = 1; axis <= 4; axis++)
+    {
+      g_autofree char *id = g_strdup_printf ("%u", axis);
+      const char *ids[] = { id, NULL };
+      g_autoptr(GArray) under = brute_force_rowids (NULL, ids);
+      AtlaasThemeNode *node = atlaas_theme_tree_lookup (atlaas_sidebar_get_theme_tree (sidebar), id);
+      guint expected = 0;
+
+      for (guint i = 0; i < under->len; i++)
+        if (g_hash_table_contains (inside, &g_array_index (under, gint64, i)))
+          expected++;
+
+      g_test_message ("Axe %s: %u actions in the visible area", id, expected);
+      g_assert_cmpuint (atlaas_theme_node_get_count (node), ==, expected);
+      n_in_axes += expected;
+      n_under_axes += under->len;
+    }
+  g_assert_cmpuint (n_in_axes, >, 0);
+  g_assert_cmpuint (n_in_axes, <, n_under_axes);
+
   /* Moving the map refreshes the list after a short delay. */
   shumate_map_center_on (map, 45.19, 5.72);
   run_frames (600);
   g_assert_cmpuint (g_list_model_get_n_items (list), !=, 0);
 
   gtk_check_button_set_active (check, FALSE);
-  run_frames (100);
+  wait_for_search ();
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, BUNDLED_ACTIONS);
   /* Only the rows near the screen were read from the store: GTK 4.8's list
    * view makes at most 200 rows, whatever the length of the list. */
@@ -800,7 +840,9 @@ toast_shown (gpointer data)
 {
   const char *reason = data;
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-  g_autofree char *expected = g_strdup_printf ("Position unavailable: %s", reason);
+  /* The toast names the reason and what to do instead. */
+  g_autofree char *expected = g_strdup_printf ("Position unavailable: %s. Move the map yourself "
+                                               "or turn on location in the Settings.", reason);
 
   collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
   for (guint i = 0; i < labels->len; i++)
@@ -849,6 +891,180 @@ test_sidebar_geolocation (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.locate", NULL));
   wait_until (toast_shown, outcome.error->message, "the toast saying why there is no position");
   g_clear_error (&outcome.error);
+}
+
+static gboolean
+label_in (GtkWidget  *root,
+          const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+label_shown (gpointer data)
+{
+  const char *text = data;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), text) == 0
+        && gtk_widget_is_drawable (g_ptr_array_index (labels, i)))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Returns the first toplevel window whose title is `title`. */
+static GtkWindow *
+find_toplevel (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (toplevel), title) == 0)
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+static gboolean
+toplevel_gone (gpointer data)
+{
+  return find_toplevel (data) == NULL;
+}
+
+/* A sent proposal is confirmed on the main window by a toast whose button
+ * opens “My Proposals”, and Escape closes that window. */
+static void
+test_sidebar_proposal_sent_toast (void)
+{
+  const char *message = "Proposal saved. It will be sent to the moderators as soon as possible.";
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AtlaasProposalDialog *dialog = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *my_proposals = NULL;
+  GtkWindow *proposals_window;
+  GListModel *controllers;
+  gboolean closed_by_escape = FALSE;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.propose", NULL));
+  run_frames (300);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ATLAAS_IS_PROPOSAL_DIALOG (toplevel))
+        dialog = ATLAAS_PROPOSAL_DIALOG (toplevel);
+    }
+  g_assert_nonnull (dialog);
+
+  /* NOTE: the signal is emitted here rather than by filling a complete
+   * proposal: the form's own test covers sending, this one the window. */
+  g_signal_emit_by_name (dialog, "submitted", "00000000-0000-4000-8000-000000000000");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (label_shown, (gpointer) message, "the toast confirming the proposal");
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len && my_proposals == NULL; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "My Proposals") == 0
+        && gtk_widget_is_drawable (g_ptr_array_index (buttons, i)))
+      my_proposals = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (my_proposals);
+  g_signal_emit_by_name (my_proposals, "clicked");
+  run_frames (300);
+
+  proposals_window = find_toplevel ("My Proposals");
+  g_assert_nonnull (proposals_window);
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (proposals_window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !closed_by_escape; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                           GTK_WIDGET (proposals_window), NULL));
+              closed_by_escape = TRUE;
+              break;
+            }
+        }
+    }
+  g_object_unref (controllers);
+  g_assert_true (closed_by_escape);
+  wait_until (toplevel_gone, (gpointer) "My Proposals", "Escape to close “My Proposals”");
+}
+
+/* A draft left from an earlier session is offered when a window opens, and
+ * the toast's button opens the form on its list of drafts. */
+static void
+test_sidebar_draft_offered (void)
+{
+  AtlaasStore *store = atlaas_application_get_store (app);
+  g_autoptr(AtlaasAction) action = atlaas_action_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autofree char *draft_id = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AtlaasProposalDialog *dialog = NULL;
+  GtkWidget *resume = NULL;
+
+  action->title = g_strdup ("Brouillon laissé par un plantage");
+  draft_id = atlaas_drafts_save (store, NULL, action, &error);
+  g_assert_no_error (error);
+
+  gtk_window_close (GTK_WINDOW (window));
+  run_frames (100);
+  window = atlaas_window_new (ADW_APPLICATION (app));
+  sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  atlaas_window_load_store (window, store);
+  wait_until (layer_loaded, NULL, "the map layer of the new window");
+  wait_until (label_shown, (gpointer) "A proposal has not been sent.", "the toast offering the draft");
+
+  collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len && resume == NULL; i++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (buttons, i)), "Resume") == 0
+        && gtk_widget_is_drawable (g_ptr_array_index (buttons, i)))
+      resume = g_ptr_array_index (buttons, i);
+  g_assert_nonnull (resume);
+  g_signal_emit_by_name (resume, "clicked");
+  run_frames (300);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ATLAAS_IS_PROPOSAL_DIALOG (toplevel))
+        dialog = ATLAAS_PROPOSAL_DIALOG (toplevel);
+    }
+  g_assert_nonnull (dialog);
+  /* The form shows its list of drafts, not a new proposal. */
+  g_assert_null (atlaas_proposal_dialog_get_draft_id (dialog));
+  g_assert_true (label_in (GTK_WIDGET (dialog), "Brouillon laissé par un plantage"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  atlaas_drafts_delete (store, draft_id, &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -919,10 +1135,12 @@ main (int   argc,
   g_test_add_func ("/sidebar/remove-chips", test_sidebar_remove_chips);
   g_test_add_func ("/sidebar/no-match", test_sidebar_no_match);
   g_test_add_func ("/sidebar/visible-area", test_sidebar_visible_area);
+  g_test_add_func ("/sidebar/proposal-sent-toast", test_sidebar_proposal_sent_toast);
   g_test_add_func ("/sidebar/select-result", test_sidebar_select_result);
   g_test_add_func ("/sidebar/focus-shortcut", test_sidebar_focus_shortcut);
   g_test_add_func ("/sidebar/geolocation", test_sidebar_geolocation);
   g_test_add_func ("/sidebar/restore-state", test_sidebar_restore_state);
+  g_test_add_func ("/sidebar/draft-offered", test_sidebar_draft_offered);
 
   status = g_test_run ();
   stop_app ();

@@ -111,9 +111,9 @@ static const char * const page_names[] = {
 };
 
 static void schedule_save (AtlaasProposalDialog *self);
-static void rebuild_links (AtlaasProposalDialog *self, GPtrArray *links);
-static void rebuild_contacts (AtlaasProposalDialog *self, GPtrArray *contacts);
-static void rebuild_places (AtlaasProposalDialog *self, GPtrArray *places);
+static void rebuild_links (AtlaasProposalDialog *self, GPtrArray *links, guint removed);
+static void rebuild_contacts (AtlaasProposalDialog *self, GPtrArray *contacts, guint removed);
+static void rebuild_places (AtlaasProposalDialog *self, GPtrArray *places, guint removed);
 static void rebuild_summary (AtlaasProposalDialog *self);
 static void rebuild_resume_page (AtlaasProposalDialog *self, GPtrArray *drafts);
 static void refresh_services_model (AtlaasProposalDialog *self);
@@ -643,7 +643,7 @@ load_action (AtlaasProposalDialog *self,
   set_field_text (self, "recommandations", action->recommendations);
   set_field_text (self, "resultats", action->results);
 
-  rebuild_links (self, action->links);
+  rebuild_links (self, action->links, G_MAXUINT);
 
   /* The form always shows at least one contact and one place to fill in. */
   contacts = g_ptr_array_new_with_free_func ((GDestroyNotify) atlaas_contact_free);
@@ -651,14 +651,14 @@ load_action (AtlaasProposalDialog *self,
     g_ptr_array_add (contacts, atlaas_contact_copy (g_ptr_array_index (action->contacts, i)));
   if (contacts->len == 0)
     g_ptr_array_add (contacts, atlaas_contact_new ());
-  rebuild_contacts (self, contacts);
+  rebuild_contacts (self, contacts, G_MAXUINT);
 
   places = g_ptr_array_new_with_free_func ((GDestroyNotify) atlaas_place_free);
   for (guint i = 0; i < action->places->len; i++)
     g_ptr_array_add (places, atlaas_place_copy (g_ptr_array_index (action->places, i)));
   if (places->len == 0)
     g_ptr_array_add (places, atlaas_place_new ());
-  rebuild_places (self, places);
+  rebuild_places (self, places, G_MAXUINT);
 
   g_hash_table_remove_all (self->selected_services);
   for (guint i = 0; i < action->services->len; i++)
@@ -676,6 +676,30 @@ load_action (AtlaasProposalDialog *self,
 
 /* ---- problems -------------------------------------------------------- */
 
+/* The validator names the date as converted to YYYY-MM-DD, but the form's
+ * hint requests DD/MM/YYYY. This replaces the message by one that repeats
+ * the typed text in the form's own format. */
+static void
+reword_date_problem (AtlaasProposalDialog *self)
+{
+  for (guint i = 0; i < self->problems->len; i++)
+    {
+      AtlaasProblem *problem = g_ptr_array_index (self->problems, i);
+      g_autofree char *typed = NULL;
+
+      if (!g_str_equal (problem->field, "date") || problem->severity != ATLAAS_PROBLEM_ERROR)
+        continue;
+
+      typed = get_field_text (self, "date");
+      if (typed == NULL || *g_strstrip (typed) == '\0')
+        continue;
+
+      g_free (problem->message);
+      problem->message = g_strdup_printf (_("“%s” is not a date. Write it as DD/MM/YYYY, for example 15/03/2024."),
+                                          typed);
+    }
+}
+
 static GPtrArray *
 validate_form (AtlaasProposalDialog *self)
 {
@@ -684,6 +708,7 @@ validate_form (AtlaasProposalDialog *self)
   atlaas_validate_normalize_action (action, self->gazetteer);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   self->problems = atlaas_validate_action_full (action, self->gazetteer, self->taxonomy);
+  reword_date_problem (self);
 
   return self->problems;
 }
@@ -811,6 +836,65 @@ go_to_field (AtlaasProposalDialog *self,
   gtk_stack_set_visible_child_name (self->pages, field->page);
   show_page_problems (self, field->page);
   gtk_widget_grab_focus (field->widget);
+}
+
+/* Returns the paths starting with `prefix` whose problem is shown, so a
+ * rebuild of the cards can show them again. */
+static GPtrArray *
+list_shown_problems (AtlaasProposalDialog *self,
+                     const char           *prefix)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  const char *path;
+  Field *field;
+
+  g_hash_table_iter_init (&iter, self->fields);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &path, (gpointer *) &field))
+    {
+      if (g_str_has_prefix (path, prefix) && gtk_widget_get_visible (field->error_label))
+        g_ptr_array_add (paths, g_strdup (path));
+    }
+
+  return paths;
+}
+
+/* Shows again the problems listed by list_shown_problems() on the rebuilt
+ * cards. When the card `removed` was deleted (G_MAXUINT if none), the
+ * problems of the following cards move up by one. */
+static void
+reshow_problems (AtlaasProposalDialog *self,
+                 GPtrArray            *paths,
+                 const char           *prefix,
+                 guint                 removed)
+{
+  gsize prefix_length = strlen (prefix);
+
+  if (self->loading || paths->len == 0)
+    return;
+
+  validate_form (self);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autofree char *new_path = NULL;
+      char *end = NULL;
+      guint64 index = g_ascii_strtoull (path + prefix_length, &end, 10);
+      Field *field;
+
+      if (end == path + prefix_length)
+        continue;
+      if (removed != G_MAXUINT && index == removed)
+        continue;
+      if (removed != G_MAXUINT && index > removed)
+        index--;
+
+      new_path = g_strdup_printf ("%s%" G_GUINT64_FORMAT "%s", prefix, index, end);
+      field = g_hash_table_lookup (self->fields, new_path);
+      if (field != NULL)
+        update_field_from_problems (self, new_path, field);
+    }
 }
 
 /* ---- drafts ---------------------------------------------------------- */
@@ -986,14 +1070,16 @@ remove_link_clicked_cb (GtkButton            *button,
   g_autoptr(AtlaasAction) action = collect_action (self);
 
   g_ptr_array_remove_index (action->links, index);
-  rebuild_links (self, action->links);
+  rebuild_links (self, action->links, index);
   schedule_save (self);
 }
 
 static void
 rebuild_links (AtlaasProposalDialog *self,
-               GPtrArray            *links)
+               GPtrArray            *links,
+               guint                 removed)
 {
+  g_autoptr(GPtrArray) shown = list_shown_problems (self, "liens[");
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->links_box)) != NULL)
@@ -1018,6 +1104,7 @@ rebuild_links (AtlaasProposalDialog *self,
     }
 
   self->n_links = links->len;
+  reshow_problems (self, shown, "liens[", removed);
 }
 
 static void
@@ -1067,7 +1154,7 @@ remove_contact_clicked_cb (GtkButton            *button,
   g_autoptr(AtlaasAction) action = collect_action (self);
 
   g_ptr_array_remove_index (action->contacts, index);
-  rebuild_contacts (self, action->contacts);
+  rebuild_contacts (self, action->contacts, index);
   schedule_save (self);
 }
 
@@ -1102,8 +1189,10 @@ new_card (const char *title,
 
 static void
 rebuild_contacts (AtlaasProposalDialog *self,
-                  GPtrArray            *contacts)
+                  GPtrArray            *contacts,
+                  guint                 removed)
 {
+  g_autoptr(GPtrArray) shown = list_shown_problems (self, "personnes[");
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->contacts_box)) != NULL)
@@ -1145,6 +1234,7 @@ rebuild_contacts (AtlaasProposalDialog *self,
     }
 
   self->n_contacts = contacts->len;
+  reshow_problems (self, shown, "personnes[", removed);
 }
 
 static void
@@ -1458,7 +1548,7 @@ remove_place_clicked_cb (GtkButton            *button,
   g_autoptr(AtlaasAction) action = collect_action (self);
 
   g_ptr_array_remove_index (action->places, index);
-  rebuild_places (self, action->places);
+  rebuild_places (self, action->places, index);
   schedule_save (self);
 }
 
@@ -1657,10 +1747,14 @@ build_place_card (AtlaasProposalDialog *self,
   widgets->map = new_map (self, widgets);
   gtk_box_append (GTK_BOX (content), widgets->map);
 
-  latitude = add_place_entry (self, position_row, index, "lat", _("_Latitude *"), NULL,
+  /* The validator asks for a position on at least one place and reports its
+   * absence on the first one, so only the first place marks it required. */
+  latitude = add_place_entry (self, position_row, index, "lat",
+                              index == 0 ? _("_Latitude *") : _("_Latitude"), NULL,
                               place->has_position ? g_ascii_formatd (buffer, sizeof buffer, "%.6f", place->latitude) : NULL,
                               GTK_INPUT_PURPOSE_NUMBER, TRUE);
-  longitude = add_place_entry (self, position_row, index, "lon", _("L_ongitude *"), NULL,
+  longitude = add_place_entry (self, position_row, index, "lon",
+                               index == 0 ? _("L_ongitude *") : _("L_ongitude"), NULL,
                                place->has_position ? g_ascii_formatd (buffer, sizeof buffer, "%.6f", place->longitude) : NULL,
                                GTK_INPUT_PURPOSE_NUMBER, TRUE);
   g_signal_connect (latitude, "changed", G_CALLBACK (position_changed_cb), widgets);
@@ -1679,8 +1773,10 @@ build_place_card (AtlaasProposalDialog *self,
 
 static void
 rebuild_places (AtlaasProposalDialog *self,
-                GPtrArray            *places)
+                GPtrArray            *places,
+                guint                 removed)
 {
+  g_autoptr(GPtrArray) shown = list_shown_problems (self, "lieux[");
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (self->places_box)) != NULL)
@@ -1690,6 +1786,8 @@ rebuild_places (AtlaasProposalDialog *self,
 
   for (guint i = 0; i < places->len; i++)
     build_place_card (self, g_ptr_array_index (places, i), i, places->len > 1);
+
+  reshow_problems (self, shown, "lieux[", removed);
 }
 
 static void
@@ -2383,6 +2481,15 @@ page_changed_cb (AtlaasProposalDialog *self)
 
   if (last)
     rebuild_summary (self);
+
+  /* Without this, focus would land on the first card's remove button. */
+  if (g_strcmp0 (name, "people") == 0)
+    {
+      Field *field = g_hash_table_lookup (self->fields, "personnes[0].nom");
+
+      if (field != NULL)
+        gtk_widget_grab_focus (field->widget);
+    }
 }
 
 static void
@@ -2512,10 +2619,24 @@ atlaas_proposal_dialog_class_init (AtlaasProposalDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK,
-                                next_page_shortcut, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK,
-                                previous_page_shortcut, NULL);
+}
+
+/* Ctrl+PageDown and Ctrl+PageUp change pages even from a GtkTextView,
+ * which handles them itself in the bubble phase, so they are caught in the
+ * capture phase. */
+static void
+add_page_shortcuts (AtlaasProposalDialog *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (next_page_shortcut, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (previous_page_shortcut, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -2531,6 +2652,7 @@ atlaas_proposal_dialog_init (AtlaasProposalDialog *self)
   self->place_widgets = g_ptr_array_new_with_free_func (g_free);
 
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+  add_page_shortcuts (self);
 }
 
 /* ---- public API ------------------------------------------------------- */
@@ -2705,7 +2827,7 @@ atlaas_proposal_dialog_add_link (AtlaasProposalDialog *self)
 
   action = collect_action (self);
   g_ptr_array_add (action->links, g_strdup (""));
-  rebuild_links (self, action->links);
+  rebuild_links (self, action->links, G_MAXUINT);
 
   path = field_path ("liens", self->n_links - 1, NULL);
   field = g_hash_table_lookup (self->fields, path);
@@ -2723,7 +2845,7 @@ atlaas_proposal_dialog_add_contact (AtlaasProposalDialog *self)
 
   action = collect_action (self);
   g_ptr_array_add (action->contacts, atlaas_contact_new ());
-  rebuild_contacts (self, action->contacts);
+  rebuild_contacts (self, action->contacts, G_MAXUINT);
 
   path = field_path ("personnes", self->n_contacts - 1, "nom");
   field = g_hash_table_lookup (self->fields, path);
@@ -2741,7 +2863,7 @@ atlaas_proposal_dialog_add_place (AtlaasProposalDialog *self)
 
   action = collect_action (self);
   g_ptr_array_add (action->places, atlaas_place_new ());
-  rebuild_places (self, action->places);
+  rebuild_places (self, action->places, G_MAXUINT);
   schedule_save (self);
 
   path = field_path ("lieux", self->place_widgets->len - 1, "nom");

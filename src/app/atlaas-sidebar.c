@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atlaas-fts.h"
 #include "atlaas-search.h"
 #include "atlaas-sidebar.h"
 #include "atlaas-window.h"
@@ -33,12 +34,13 @@ typedef struct
 {
   SearchContext *context;
   AtlaasSearchQuery *query;
+  GArray *in_view;            /* gint64 rowids in the visible area, or NULL */
 } SearchJob;
 
 typedef struct
 {
   AtlaasSearchResults *results;
-  GHashTable *theme_counts;   /* keywords only, see atlaas_search_count_themes () */
+  GHashTable *theme_counts;   /* keywords only, and the visible area when limited to it */
   gboolean has_filter;        /* FALSE when every action passes */
 } SearchOutcome;
 
@@ -123,6 +125,7 @@ search_job_free (SearchJob *job)
 {
   g_clear_pointer (&job->context, search_context_unref);
   g_clear_pointer (&job->query, atlaas_search_query_free);
+  g_clear_pointer (&job->in_view, g_array_unref);
   g_free (job);
 }
 
@@ -166,7 +169,11 @@ search_thread (GTask        *task,
 
   /* The tree shows what each theme would give with the keywords alone, so
    * that checking a theme does not empty its neighbours. */
-  if (results != NULL && has_themes)
+  if (results != NULL && job->in_view != NULL)
+    theme_counts = atlaas_search_count_themes_in (context->search, job->query,
+                                                  (const gint64 *) job->in_view->data,
+                                                  job->in_view->len, &error);
+  else if (results != NULL && has_themes)
     theme_counts = atlaas_search_count_themes (context->search, job->query, &error);
   else if (results != NULL)
     theme_counts = g_steal_pointer (&results->theme_counts);
@@ -333,13 +340,16 @@ update_chips (AtlaasSidebar *self,
               GStrv          theme_ids)
 {
   g_autofree char *keywords = g_strstrip (g_strdup (text != NULL ? text : ""));
+  /* Text without words, such as "*", "-", an emoji or only stop words,
+   * does not filter the search, so it gets no chip. */
+  g_autoptr(GPtrArray) words = atlaas_fts_split_words (keywords);
   GtkWidget *child;
   guint n_chips = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips))) != NULL)
     gtk_flow_box_remove (self->chips, child);
 
-  if (keywords[0] != '\0')
+  if (words->len > 0)
     {
       g_autofree char *quoted = g_strdup_printf (_("“%s”"), keywords);
 
@@ -421,6 +431,9 @@ start_search (AtlaasSidebar *self)
   job = g_new0 (SearchJob, 1);
   job->context = search_context_ref (self->context);
   job->query = atlaas_search_query_new (text, (const char * const *) theme_ids);
+  /* The theme counts describe the same actions as the list and the map. */
+  if (gtk_check_button_get_active (self->area_check))
+    job->in_view = atlaas_map_layer_get_rowids_in_view (self->map_layer);
 
   set_busy (self, TRUE);
   task = g_task_new (self, self->cancellable, search_cb, NULL);
@@ -479,7 +492,7 @@ area_timeout_cb (gpointer user_data)
   AtlaasSidebar *self = ATLAAS_SIDEBAR (user_data);
 
   self->area_timeout_id = 0;
-  update_list (self);
+  start_search (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -498,7 +511,7 @@ static void
 area_toggled_cb (AtlaasSidebar *self)
 {
   g_clear_handle_id (&self->area_timeout_id, g_source_remove);
-  update_list (self);
+  start_search (self);
 }
 
 static void

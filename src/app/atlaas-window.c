@@ -12,6 +12,7 @@
 
 #include "atlaas-basemap-source.h"
 #include "atlaas-data.h"
+#include "atlaas-drafts.h"
 #include "atlaas-geolocation.h"
 #include "atlaas-proposal-dialog.h"
 #include "atlaas-proposals-view.h"
@@ -375,9 +376,10 @@ locate_done_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
 
-      /* TRANSLATORS: the reason follows, such as "the location service of
+      /* TRANSLATORS: %s is the reason, such as "the location service of
        * the system (GeoClue) is not running" */
-      message = g_strdup_printf (_("Position unavailable: %s"), error->message);
+      message = g_strdup_printf (_("Position unavailable: %s. Move the map yourself or turn on location in the Settings."),
+                                 error->message);
       atlaas_window_show_toast (self, message);
     }
   else
@@ -408,6 +410,20 @@ locate_cb (GtkWidget  *widget,
   atlaas_geolocation_locate_async (self->locate_cancellable, locate_done_cb, g_object_ref (self));
 }
 
+/* Confirms on the main window that the closed form's proposal is saved. */
+static void
+proposal_submitted_cb (AtlaasProposalDialog *dialog,
+                       const char           *client_id,
+                       AtlaasWindow         *self)
+{
+  AdwToast *toast = adw_toast_new (_("Proposal saved. It will be sent to the moderators as soon as possible."));
+
+  adw_toast_set_button_label (toast, _("My Proposals"));
+  adw_toast_set_action_name (toast, "win.my-proposals");
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static AtlaasProposalDialog *
 open_proposal_dialog (AtlaasWindow *self)
 {
@@ -425,6 +441,7 @@ open_proposal_dialog (AtlaasWindow *self)
   /* A sent proposal shows at once on the map as pending. */
   g_signal_connect_object (dialog, "submitted", G_CALLBACK (atlaas_map_layer_reload_pending),
                            self->map_layer, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "submitted", G_CALLBACK (proposal_submitted_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -465,6 +482,7 @@ my_proposals_cb (GtkWidget  *widget,
   GtkWidget *window;
   GtkWidget *content;
   GtkWidget *view;
+  GtkEventController *shortcuts;
 
   if (store == NULL)
     {
@@ -477,6 +495,11 @@ my_proposals_cb (GtkWidget  *widget,
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (window), 560, 480);
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, shortcuts);
 
   content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (content), adw_header_bar_new ());
@@ -688,6 +711,36 @@ atlaas_window_new (AdwApplication *application)
                        NULL);
 }
 
+/* A draft left by a crash or a closed form is offered once at start-up. */
+static void
+offer_drafts (AtlaasWindow *self,
+              AtlaasStore  *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) drafts = atlaas_drafts_list (store, &error);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (drafts == NULL)
+    {
+      g_warning ("Listing the drafts at start-up failed: %s", error->message);
+      return;
+    }
+
+  if (drafts->len == 0)
+    return;
+
+  title = g_strdup_printf (ngettext ("A proposal has not been sent.",
+                                     "%u proposals have not been sent.", drafts->len),
+                           drafts->len);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("Resume"));
+  /* The form opens on its page listing the drafts when there are any. */
+  adw_toast_set_action_name (toast, "win.propose");
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 void
 atlaas_window_load_store (AtlaasWindow *self,
                           AtlaasStore  *store)
@@ -698,6 +751,7 @@ atlaas_window_load_store (AtlaasWindow *self,
   self->layer_loading = !atlaas_map_layer_get_loaded (self->map_layer);
   set_loading (self, self->layer_loading);
   atlaas_map_layer_load (self->map_layer, store);
+  offer_drafts (self, store);
 }
 
 void

@@ -910,3 +910,58 @@ atlaas_search_count_themes (AtlaasSearch             *search,
 
   return g_steal_pointer (&results->theme_counts);
 }
+
+static int
+compare_rowids (const void *a,
+                const void *b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+GHashTable *
+atlaas_search_count_themes_in (AtlaasSearch             *search,
+                               const AtlaasSearchQuery  *query,
+                               const gint64             *rowids,
+                               gsize                     n_rowids,
+                               GError                  **error)
+{
+  g_autoptr(AtlaasSearchQuery) keywords_only = NULL;
+  g_autoptr(AtlaasSearchResults) results = NULL;
+  g_autofree gint64 *allowed = NULL;
+  g_autofree guint *counts = NULL;
+  const ActionCache *cache = &search->cache;
+
+  g_return_val_if_fail (search != NULL, NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+  g_return_val_if_fail (rowids != NULL || n_rowids == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Running the search also loads the cache of theme nodes used below. */
+  keywords_only = atlaas_search_query_new (query->text, NULL);
+  results = atlaas_search_run (search, keywords_only, error);
+  if (results == NULL)
+    return NULL;
+
+  allowed = g_memdup2 (rowids, n_rowids * sizeof (gint64));
+  qsort (allowed, n_rowids, sizeof (gint64), compare_rowids);
+  counts = g_new0 (guint, MAX (cache->node_ids->len, 1));
+
+  for (guint i = 0; i < results->hits->len; i++)
+    {
+      gint64 rowid = g_array_index (results->hits, AtlaasSearchHit, i).rowid;
+      const gint64 *index;
+
+      if (bsearch (&rowid, allowed, n_rowids, sizeof (gint64), compare_rowids) == NULL)
+        continue;
+
+      /* The cache's rowids are ascending. */
+      index = bsearch (&rowid, cache->rowids->data, cache->rowids->len, sizeof (gint64), compare_rowids);
+      if (index != NULL)
+        count_action_nodes (cache, index - (const gint64 *) cache->rowids->data, counts);
+    }
+
+  return counts_to_table (cache, counts);
+}

@@ -96,6 +96,15 @@ GHashTable          *atlaas_search_count_themes (AtlaasSearch            *search
                                                  const AtlaasSearchQuery *query,
                                                  GError                 **error);
 
+/* Counts like atlaas_search_count_themes (), but only the matching actions
+ * whose rowid is in `rowids` (any order), such as those in the visible area
+ * of the map. */
+GHashTable          *atlaas_search_count_themes_in (AtlaasSearch            *search,
+                                                    const AtlaasSearchQuery *query,
+                                                    const gint64            *rowids,
+                                                    gsize                    n_rowids,
+                                                    GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlaasSearchQuery, atlaas_search_query_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlaasSearchResults, atlaas_search_results_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtlaasSearch, atlaas_search_free)
