@@ -8,10 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* The method of Mapbox's supercluster: points are projected to Web Mercator
- * [0, 1]², and from max_zoom + 1 down to min_zoom each level greedily merges
- * the points of the level below that lie within `radius` pixels (of a tile
- * `extent` pixels wide) of a seed point, over a static spatial index. */
+/* The method of Mapbox's supercluster. Points are projected to Web Mercator
+ * [0, 1]². Then, from max_zoom + 1 down to min_zoom, each level greedily
+ * merges the points of the level below that lie within `radius` pixels of a
+ * seed point, on tiles `extent` pixels wide, over a static spatial index. */
 typedef struct
 {
   int radius;      /* pixels, default 40 */
@@ -47,7 +47,7 @@ void     atlaas_cluster_index_load             (AtlaasClusterIndex *index,
                                                 gsize               n_points);
 
 /* Appends to `out` (a GArray of AtlaasCluster) the clusters and single points
- * at `zoom` inside the box; west may be greater than east when the box crosses
+ * at `zoom` inside the box. West may be greater than east when the box crosses
  * the antimeridian, and a box wider than 360° returns the whole world. */
 void     atlaas_cluster_index_get_clusters     (AtlaasClusterIndex *index,
                                                 double              west,
