@@ -4,47 +4,13 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "atlaas-drafts.h"
 #include "atlaas-store.h"
+#include "store-test-utils.h"
 
-typedef struct
-{
-  char *folder;
-  char *path;
-  AtlaasStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->folder = g_dir_make_tmp ("atlaas-drafts-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->folder, "atlaas.sqlite", NULL);
-  fixture->store = atlaas_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
-  g_clear_pointer (&fixture->store, atlaas_store_unref);
-  g_unlink (fixture->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (fixture->folder);
-  g_free (fixture->path);
-  g_free (fixture->folder);
-}
+typedef StoreFixture Fixture;
 
 /* A half-typed proposal: some fields only, as the form saves it. */
 static AtlaasAction *
@@ -335,7 +301,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, "atlaas-drafts-XXXXXX", store_fixture_set_up, func, \
+              store_fixture_tear_down)
 
   ADD ("/drafts/save-load", test_drafts_save_load);
   ADD ("/drafts/empty-action", test_drafts_empty_action);

@@ -16,14 +16,12 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "atlaas-action-popover.h"
 #include "atlaas-application.h"
 #include "atlaas-proposal-dialog.h"
 #include "atlaas-window.h"
-
-#define WAIT_TIMEOUT_MS 20000
+#include "ui-test-utils.h"
 
 #define NBSP "\u00a0"
 #define NNBSP "\u202f"
@@ -85,8 +83,6 @@ static const char *english_words[] = {
 static const char *proper_names[] = {
   "Open Database License",
 };
-
-typedef gboolean (*Condition) (gpointer data);
 
 /* Catalogue */
 
@@ -801,61 +797,6 @@ expect_french (Walk       *walk,
 
 /* Main loop helpers */
 
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS, what);
-  g_source_remove (timeout_id);
-}
-
-static void
-run_frames (guint milliseconds)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-layer_loaded (gpointer data)
-{
-  return atlaas_map_layer_get_loaded (atlaas_window_get_map_layer (window));
-}
-
-static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-sheet_mapped (gpointer data)
-{
-  AtlaasActionSheet *sheet = atlaas_window_get_action_sheet (window);
-
-  return sheet != NULL && gtk_widget_get_mapped (GTK_WIDGET (sheet));
-}
-
 typedef struct
 {
   GType type;
@@ -878,46 +819,6 @@ toplevel_mapped (gpointer data)
   return FALSE;
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *folder = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  graphene_rect_t bounds;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  /* The paintable is empty while a redraw is pending. */
-  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node == NULL)
-        run_frames (50);
-    }
-  g_assert_nonnull (node);
-  gsk_render_node_get_bounds (node, &bounds);
-  texture = gsk_renderer_render_texture (renderer, node, &bounds);
-
-  folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                             "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  path = g_build_filename (folder, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot saved to %s", path);
-}
-
 static GtkWidget *
 find_widget (GtkWidget *root,
              GType      type)
@@ -930,26 +831,6 @@ find_widget (GtkWidget *root,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_widget_with_class (GtkWidget  *root,
-                        const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_with_class (child, css_class);
 
       if (found != NULL)
         return found;
@@ -1030,7 +911,7 @@ test_french_main_window (void)
   g_autoptr(Walk) walk = walk_new ("main window");
 
   walk_widget (walk, GTK_WIDGET (window));
-  save_screenshot (GTK_WIDGET (window), "fr-window.png");
+  ui_test_save_screenshot (GTK_WIDGET (window), "fr-window.png", UI_TEST_SCREENSHOT_NODE_BOUNDS);
   expect_french (walk, "Zoom In");
   expect_french (walk, "Show My Position");
   walk_finish (walk);
@@ -1051,8 +932,8 @@ test_french_main_menu (void)
 
   gtk_menu_button_popup (button);
   popover = gtk_menu_button_get_popover (button);
-  wait_until (widget_mapped, popover, "the main menu");
-  run_frames (200);
+  ui_test_wait_until (ui_test_widget_mapped, popover, "the main menu");
+  ui_test_run_frames (200);
 
   walk_widget (walk, GTK_WIDGET (popover));
   expect_french (walk, "_About Atlaas");
@@ -1093,8 +974,8 @@ test_french_action_popover (void)
   g_assert_cmpint (rowid, >=, 0);
   g_assert_true (atlaas_map_layer_show_action (layer, rowid));
   popover = atlaas_map_layer_get_popover (layer);
-  wait_until (widget_mapped, popover, "the action popover");
-  run_frames (200);
+  ui_test_wait_until (ui_test_widget_mapped, popover, "the action popover");
+  ui_test_run_frames (200);
 
   walk_widget (walk, GTK_WIDGET (popover));
   expect_french (walk, "Learn More");
@@ -1117,13 +998,14 @@ test_french_action_sheet (void)
 
   g_assert_nonnull (more_button);
   g_assert_true (gtk_widget_activate (more_button));
-  wait_until (sheet_mapped, NULL, "the action sheet");
-  run_frames (300);
+  ui_test_wait_until (ui_test_sheet_mapped, window, "the action sheet");
+  ui_test_run_frames (300);
   sheet = atlaas_window_get_action_sheet (window);
 
   walk_widget (walk, GTK_WIDGET (sheet));
-  save_screenshot (GTK_WIDGET (sheet), "fr-sheet.png");
-  save_screenshot (find_widget_with_class (GTK_WIDGET (sheet), "atlaas-sheet"), "fr-sheet-full.png");
+  ui_test_save_screenshot (GTK_WIDGET (sheet), "fr-sheet.png", UI_TEST_SCREENSHOT_NODE_BOUNDS);
+  ui_test_save_screenshot (ui_test_find_widget_with_class (GTK_WIDGET (sheet), "atlaas-sheet"),
+                           "fr-sheet-full.png", UI_TEST_SCREENSHOT_NODE_BOUNDS);
   expect_french (walk, "Action Sheet");
   expect_french (walk, "Places");
 
@@ -1151,49 +1033,13 @@ test_french_action_sheet (void)
   gtk_window_close (GTK_WINDOW (sheet));
 }
 
-/* Two actions at one exact position, found in the store itself. */
-static gboolean
-find_shared_position (double *latitude,
-                      double *longitude)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AtlaasPointSet) points = atlaas_store_load_points (atlaas_application_get_store (app), &error);
-
-  g_assert_no_error (error);
-  for (gsize i = 0; i < points->n_points; i++)
-    for (gsize j = i + 1; j < points->n_points; j++)
-      if (points->latitudes[i] == points->latitudes[j]
-          && points->longitudes[i] == points->longitudes[j])
-        {
-          *latitude = points->latitudes[i];
-          *longitude = points->longitudes[i];
-          return TRUE;
-        }
-
-  return FALSE;
-}
-
-typedef struct
-{
-  double zoom;
-} ZoomTarget;
-
-static gboolean
-zoom_reached (gpointer data)
-{
-  ZoomTarget *target = data;
-  ShumateViewport *viewport = shumate_map_get_viewport (atlaas_window_get_map (window));
-
-  return G_APPROX_VALUE (shumate_viewport_get_zoom_level (viewport), target->zoom, 1e-6);
-}
-
 static void
 test_french_list_popover (void)
 {
   g_autoptr(Walk) walk = walk_new ("list popover");
   AtlaasMapLayer *layer = atlaas_window_get_map_layer (window);
   ShumateMap *map = atlaas_window_get_map (window);
-  ZoomTarget target = { 18 };
+  UiTestZoomTarget target = { window, 18 };
   double latitude = 0.0, longitude = 0.0;
   const AtlaasMapItem *group = NULL;
   AtlaasMapItem item;
@@ -1201,11 +1047,11 @@ test_french_list_popover (void)
   GArray *items;
   g_autofree char *heading = NULL;
 
-  g_assert_true (find_shared_position (&latitude, &longitude));
+  g_assert_true (ui_test_find_shared_position (app, &latitude, &longitude));
   shumate_map_center_on (map, latitude, longitude);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), target.zoom);
-  wait_until (zoom_reached, &target, "the zoom level set by the test");
-  run_frames (200);
+  ui_test_wait_until (ui_test_zoom_reached, &target, "the zoom level set by the test");
+  ui_test_run_frames (200);
 
   items = atlaas_map_layer_get_visible_items (layer);
   for (guint i = 0; i < items->len && group == NULL; i++)
@@ -1221,11 +1067,12 @@ test_french_list_popover (void)
 
   g_assert_cmpint (atlaas_map_layer_click_item (layer, &item), ==, ATLAAS_MAP_CLICK_LIST);
   popover = atlaas_map_layer_get_popover (layer);
-  wait_until (widget_mapped, popover, "the list popover");
-  run_frames (200);
+  ui_test_wait_until (ui_test_widget_mapped, popover, "the list popover");
+  ui_test_run_frames (200);
 
   walk_widget (walk, GTK_WIDGET (popover));
-  save_screenshot (GTK_WIDGET (popover), "fr-popover-list.png");
+  ui_test_save_screenshot (GTK_WIDGET (popover), "fr-popover-list.png",
+                           UI_TEST_SCREENSHOT_NODE_BOUNDS);
 
   /* "2 actions à cette adresse": the French plural of the heading. */
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u action at this place",
@@ -1246,11 +1093,11 @@ test_french_about (void)
   ToplevelQuery query = { ADW_TYPE_ABOUT_WINDOW, NULL };
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  wait_until (toplevel_mapped, &query, "the about window");
-  run_frames (300);
+  ui_test_wait_until (toplevel_mapped, &query, "the about window");
+  ui_test_run_frames (300);
 
   walk_widget (walk, query.found);
-  save_screenshot (query.found, "fr-about.png");
+  ui_test_save_screenshot (query.found, "fr-about.png", UI_TEST_SCREENSHOT_NODE_BOUNDS);
   expect_french (walk, "The atlas of digital actions carried out by French local governments.");
   expect_french (walk, "Offline base map");
   walk_finish (walk);
@@ -1264,11 +1111,11 @@ test_french_shortcuts (void)
   ToplevelQuery query = { GTK_TYPE_SHORTCUTS_WINDOW, NULL };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  wait_until (toplevel_mapped, &query, "the keyboard shortcuts window");
-  run_frames (300);
+  ui_test_wait_until (toplevel_mapped, &query, "the keyboard shortcuts window");
+  ui_test_run_frames (300);
 
   walk_widget (walk, query.found);
-  save_screenshot (query.found, "fr-shortcuts.png");
+  ui_test_save_screenshot (query.found, "fr-shortcuts.png", UI_TEST_SCREENSHOT_NODE_BOUNDS);
   expect_french (walk, "Show or Hide the Search Panel");
   expect_french (walk, "Zoom Out");
   walk_finish (walk);
@@ -1284,25 +1131,25 @@ test_french_proposal (void)
 
   dialog = atlaas_proposal_dialog_new (GTK_WINDOW (window), atlaas_application_get_store (app));
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_until (widget_mapped, dialog, "the proposal dialog");
+  ui_test_wait_until (ui_test_widget_mapped, dialog, "the proposal dialog");
   /* One more of each repeated block, so that their labels are shown too. */
   atlaas_proposal_dialog_add_link (dialog);
   atlaas_proposal_dialog_add_contact (dialog);
   atlaas_proposal_dialog_add_place (dialog);
-  run_frames (300);
+  ui_test_run_frames (300);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *name = NULL;
 
       atlaas_proposal_dialog_set_page (dialog, pages[i]);
-      run_frames (400);
+      ui_test_run_frames (400);
       g_assert_cmpstr (atlaas_proposal_dialog_get_page (dialog), ==, pages[i]);
 
       walk->where = pages[i];
       walk_widget (walk, GTK_WIDGET (dialog));
       name = g_strdup_printf ("fr-proposal-%s.png", pages[i]);
-      save_screenshot (GTK_WIDGET (dialog), name);
+      ui_test_save_screenshot (GTK_WIDGET (dialog), name, UI_TEST_SCREENSHOT_NODE_BOUNDS);
     }
   walk->where = NULL;
 
@@ -1316,22 +1163,14 @@ test_french_proposal (void)
 static void
 start_app (void)
 {
-  g_autoptr(GError) error = NULL;
   AtlaasMapLayer *layer;
 
-  app = atlaas_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATLAAS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
 
   /* The first start imports the bundled dataset, then builds the index. */
-  wait_until (layer_loaded, NULL, "the map layer to load the imported actions");
-  run_frames (500);
+  ui_test_wait_until (ui_test_layer_loaded, window, "the map layer to load the imported actions");
+  ui_test_run_frames (500);
 
   layer = atlaas_window_get_map_layer (window);
   load_data_texts (atlaas_application_get_store (app), atlaas_map_layer_get_taxonomy (layer));
@@ -1340,25 +1179,16 @@ start_app (void)
 static void
 stop_app (void)
 {
-  g_autofree char *db = g_build_filename (temp_dir, "atlaas.db", NULL);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_unlink (db);
-  g_rmdir (temp_dir);
+  ui_test_remove_store_folder (temp_dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
   g_autofree char *po_path = NULL;
   const char *messages_locale;
   int status;
@@ -1366,11 +1196,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   atlaas_application_init_i18n ();
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("No display: run this test under xvfb-run\n");
-      return 77;
-    }
+  if (!ui_test_init_display ())
+    return 77;
 
   /* gtk_init () has set the locale from LANG and LC_ALL. */
   messages_locale = setlocale (LC_MESSAGES, NULL);
@@ -1388,11 +1215,7 @@ main (int   argc,
   po_path = g_test_build_filename (G_TEST_DIST, "..", "po", "fr.po", NULL);
   catalogue_load (po_path);
 
-  temp_dir = g_dir_make_tmp ("atlaas-test-french-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (temp_dir, "atlaas.db", NULL);
-  g_setenv ("ATLAAS_DB", db, TRUE);
-  g_setenv ("ATLAAS_OFFLINE", "1", TRUE);
+  temp_dir = ui_test_make_store_folder ("atlaas-test-french-XXXXXX");
 
   start_app ();
 

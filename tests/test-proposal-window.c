@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "atlaas-drafts.h"
@@ -13,42 +12,9 @@
 #include "atlaas-proposals-view.h"
 #include "atlaas-store.h"
 #include "proposal-test-utils.h"
+#include "store-test-utils.h"
 
-typedef struct
-{
-  char *folder;
-  char *path;
-  AtlaasStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->folder = g_dir_make_tmp ("atlaas-proposal-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->folder, "atlaas.sqlite", NULL);
-  fixture->store = atlaas_store_open (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
-  g_clear_pointer (&fixture->store, atlaas_store_unref);
-  g_unlink (fixture->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (fixture->folder);
-  g_free (fixture->path);
-  g_free (fixture->folder);
-}
+typedef StoreFixture Fixture;
 
 static void
 show_page (AtlaasProposalDialog *dialog,
@@ -525,7 +491,8 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
 #define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, "atlaas-proposal-XXXXXX", store_fixture_set_up, func, \
+              store_fixture_tear_down)
 
   ADD ("/proposal-window/fill-and-send", test_proposal_fill_and_send);
   ADD ("/proposal-window/resume-and-delete", test_proposal_resume_and_delete);

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "atlaas-application.h"
 #include "atlaas-drafts.h"
 #include "atlaas-fts.h"
@@ -17,9 +15,9 @@
 #include "atlaas-proposal-dialog.h"
 #include "atlaas-sidebar.h"
 #include "atlaas-window.h"
+#include "ui-test-utils.h"
 
 #define BUNDLED_ACTIONS 687
-#define WAIT_TIMEOUT_MS 20000
 /* A word of many place names in the bundled data, but far from all. */
 #define KEYWORD "médiathèque"
 #define KEYWORD_FOLDED "mediatheque"
@@ -28,51 +26,6 @@ static AtlaasApplication *app;
 static AtlaasWindow *window;
 static AtlaasSidebar *sidebar;
 static char *temp_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until `condition` holds; fails the test after the
- * timeout, naming what was awaited. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS, what);
-  g_source_remove (timeout_id);
-}
-
-static void
-run_frames (guint milliseconds)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-layer_loaded (gpointer data)
-{
-  return atlaas_map_layer_get_loaded (atlaas_window_get_map_layer (window));
-}
 
 static gboolean
 search_settled (gpointer data)
@@ -86,48 +39,9 @@ search_settled (gpointer data)
 static void
 wait_for_search (void)
 {
-  run_frames (400);
-  wait_until (search_settled, NULL, "the search results and the map filter");
-  run_frames (100);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *folder = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  /* The paintable is empty while a redraw is pending, so let frames run. */
-  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node == NULL)
-        run_frames (50);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                             "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  path = g_build_filename (folder, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot saved to %s", path);
+  ui_test_run_frames (400);
+  ui_test_wait_until (search_settled, NULL, "the search results and the map filter");
+  ui_test_run_frames (100);
 }
 
 static void
@@ -293,7 +207,7 @@ show_all_of_france (void)
 
   shumate_map_center_on (map, 46.3, 2.5);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), 5.0);
-  run_frames (200);
+  ui_test_run_frames (200);
 }
 
 /* The rowids under every item drawn, and the sum of the drawn counts. */
@@ -396,7 +310,7 @@ type_text (const char *text)
       prefix = g_strndup (text, end - text);
       gtk_editable_set_text (entry, prefix);
       gtk_editable_set_position (entry, -1);
-      run_frames (end - text < 4 ? 200 : 40);
+      ui_test_run_frames (end - text < 4 ? 200 : 40);
     }
 }
 
@@ -509,7 +423,7 @@ expand_axis (guint position)
   g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, position);
 
   gtk_tree_list_row_set_expanded (row, TRUE);
-  run_frames (200);
+  ui_test_run_frames (200);
 }
 
 static void
@@ -543,8 +457,9 @@ test_sidebar_theme (void)
   /* Auvergne-Rhône-Alpes, where the bundled actions are. */
   shumate_map_center_on (atlaas_window_get_map (window), 45.45, 4.6);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (atlaas_window_get_map (window)), 7.0);
-  run_frames (300);
-  save_screenshot (GTK_WIDGET (window), "sidebar-theme-filter.png");
+  ui_test_run_frames (300);
+  ui_test_save_screenshot (GTK_WIDGET (window), "sidebar-theme-filter.png",
+                           UI_TEST_SCREENSHOT_DEFAULT);
 
   /* Unchecking one enjeu keeps its siblings, and the axe turns inconsistent. */
   click_theme_check (first_enjeu->id);
@@ -642,7 +557,7 @@ test_sidebar_visible_area (void)
   /* Lyon and its surroundings. */
   shumate_map_center_on (map, 45.76, 4.84);
   shumate_viewport_set_zoom_level (viewport, 10.0);
-  run_frames (200);
+  ui_test_run_frames (200);
   gtk_check_button_set_active (check, TRUE);
   wait_for_search ();
 
@@ -693,7 +608,7 @@ test_sidebar_visible_area (void)
 
   /* Moving the map refreshes the list after a short delay. */
   shumate_map_center_on (map, 45.19, 5.72);
-  run_frames (600);
+  ui_test_run_frames (600);
   g_assert_cmpuint (g_list_model_get_n_items (list), !=, 0);
 
   gtk_check_button_set_active (check, FALSE);
@@ -720,11 +635,12 @@ test_sidebar_select_result (void)
   item = g_list_model_get_item (G_LIST_MODEL (selection), 0);
   gtk_selection_model_select_item (selection, 0, TRUE);
   popover = atlaas_map_layer_get_popover (layer);
-  run_frames (300);
+  ui_test_run_frames (300);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
   g_assert_cmpfloat (shumate_viewport_get_zoom_level (shumate_map_get_viewport (atlaas_window_get_map (window))),
                      >, 5.0);
-  save_screenshot (GTK_WIDGET (window), "sidebar-selected-result.png");
+  ui_test_save_screenshot (GTK_WIDGET (window), "sidebar-selected-result.png",
+                           UI_TEST_SCREENSHOT_DEFAULT);
   gtk_popover_popdown (popover);
 }
 
@@ -736,7 +652,7 @@ test_sidebar_focus_shortcut (void)
   gtk_widget_grab_focus (GTK_WIDGET (atlaas_window_get_map (window)));
   g_object_set (window, "sidebar-visible", FALSE, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
-  run_frames (100);
+  ui_test_run_frames (100);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (sidebar)));
   g_assert_true (gtk_widget_is_focus (entry) || gtk_widget_has_focus (entry)
                  || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry));
@@ -785,22 +701,22 @@ test_sidebar_restore_state (void)
   shumate_map_center_on (map, grenoble.latitude, grenoble.longitude);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), 11.0);
   gtk_paned_set_position (paned, paned_width - 400);
-  run_frames (200);
+  ui_test_run_frames (200);
   sidebar_width = gtk_widget_get_width (GTK_WIDGET (sidebar));
   g_assert_cmpint (abs (sidebar_width - 400), <=, 8);
 
   /* Closing saves, as when the person closes the window. */
   gtk_window_close (GTK_WINDOW (window));
-  run_frames (100);
+  ui_test_run_frames (100);
 
   window = atlaas_window_new (ADW_APPLICATION (app));
   sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   atlaas_window_load_store (window, atlaas_application_get_store (app));
-  wait_until (layer_loaded, NULL, "the map layer of the second window");
-  wait_until (map_centred_on, &grenoble, "the map view of the last session");
-  run_frames (200);
+  ui_test_wait_until (ui_test_layer_loaded, window, "the map layer of the second window");
+  ui_test_wait_until (map_centred_on, &grenoble, "the map view of the last session");
+  ui_test_run_frames (200);
 
   g_assert_cmpfloat_with_epsilon (shumate_viewport_get_zoom_level (shumate_map_get_viewport (atlaas_window_get_map (window))),
                                   11.0, 1e-6);
@@ -810,11 +726,11 @@ test_sidebar_restore_state (void)
   /* A hidden panel stays hidden. */
   g_object_set (window, "sidebar-visible", FALSE, NULL);
   gtk_window_close (GTK_WINDOW (window));
-  run_frames (100);
+  ui_test_run_frames (100);
   window = atlaas_window_new (ADW_APPLICATION (app));
   sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
   gtk_window_present (GTK_WINDOW (window));
-  run_frames (200);
+  ui_test_run_frames (200);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (sidebar)));
   g_assert_true (map_centred_on (&grenoble));
 }
@@ -873,7 +789,7 @@ test_sidebar_geolocation (void)
   LocateOutcome outcome = { 0, };
 
   atlaas_geolocation_locate_async (NULL, locate_cb, &outcome);
-  wait_until (locate_done, &outcome, "the answer of the geolocation");
+  ui_test_wait_until (locate_done, &outcome, "the answer of the geolocation");
 
   if (outcome.found)
     {
@@ -889,7 +805,7 @@ test_sidebar_geolocation (void)
 
   /* The button beside the zoom buttons shows the same reason in a toast. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.locate", NULL));
-  wait_until (toast_shown, outcome.error->message, "the toast saying why there is no position");
+  ui_test_wait_until (toast_shown, outcome.error->message, "the toast saying why there is no position");
   g_clear_error (&outcome.error);
 }
 
@@ -960,7 +876,7 @@ test_sidebar_proposal_sent_toast (void)
   gboolean closed_by_escape = FALSE;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.propose", NULL));
-  run_frames (300);
+  ui_test_run_frames (300);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
     {
       g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
@@ -974,7 +890,7 @@ test_sidebar_proposal_sent_toast (void)
    * proposal: the form's own test covers sending, this one the window. */
   g_signal_emit_by_name (dialog, "submitted", "00000000-0000-4000-8000-000000000000");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_until (label_shown, (gpointer) message, "the toast confirming the proposal");
+  ui_test_wait_until (label_shown, (gpointer) message, "the toast confirming the proposal");
 
   collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len && my_proposals == NULL; i++)
@@ -983,7 +899,7 @@ test_sidebar_proposal_sent_toast (void)
       my_proposals = g_ptr_array_index (buttons, i);
   g_assert_nonnull (my_proposals);
   g_signal_emit_by_name (my_proposals, "clicked");
-  run_frames (300);
+  ui_test_run_frames (300);
 
   proposals_window = find_toplevel ("My Proposals");
   g_assert_nonnull (proposals_window);
@@ -1010,7 +926,7 @@ test_sidebar_proposal_sent_toast (void)
     }
   g_object_unref (controllers);
   g_assert_true (closed_by_escape);
-  wait_until (toplevel_gone, (gpointer) "My Proposals", "Escape to close “My Proposals”");
+  ui_test_wait_until (toplevel_gone, (gpointer) "My Proposals", "Escape to close “My Proposals”");
 }
 
 /* A draft left from an earlier session is offered when a window opens, and
@@ -1032,14 +948,14 @@ test_sidebar_draft_offered (void)
   g_assert_no_error (error);
 
   gtk_window_close (GTK_WINDOW (window));
-  run_frames (100);
+  ui_test_run_frames (100);
   window = atlaas_window_new (ADW_APPLICATION (app));
   sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   atlaas_window_load_store (window, store);
-  wait_until (layer_loaded, NULL, "the map layer of the new window");
-  wait_until (label_shown, (gpointer) "A proposal has not been sent.", "the toast offering the draft");
+  ui_test_wait_until (ui_test_layer_loaded, window, "the map layer of the new window");
+  ui_test_wait_until (label_shown, (gpointer) "A proposal has not been sent.", "the toast offering the draft");
 
   collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len && resume == NULL; i++)
@@ -1048,7 +964,7 @@ test_sidebar_draft_offered (void)
       resume = g_ptr_array_index (buttons, i);
   g_assert_nonnull (resume);
   g_signal_emit_by_name (resume, "clicked");
-  run_frames (300);
+  ui_test_run_frames (300);
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
     {
@@ -1070,62 +986,37 @@ test_sidebar_draft_offered (void)
 static void
 start_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  app = atlaas_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATLAAS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   g_assert_true (ATLAAS_IS_SIDEBAR (atlaas_window_get_sidebar (window)));
   sidebar = ATLAAS_SIDEBAR (atlaas_window_get_sidebar (window));
   g_object_set (window, "sidebar-visible", TRUE, NULL);
 
   /* The first start imports the bundled dataset, then builds the index. */
-  wait_until (layer_loaded, NULL, "the map layer to load the imported actions");
-  run_frames (300);
+  ui_test_wait_until (ui_test_layer_loaded, window, "the map layer to load the imported actions");
+  ui_test_run_frames (300);
 }
 
 static void
 stop_app (void)
 {
-  g_autofree char *db = g_build_filename (temp_dir, "atlaas.db", NULL);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_unlink (db);
-  g_rmdir (temp_dir);
+  ui_test_remove_store_folder (temp_dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("No display: run this test under xvfb-run\n");
-      return 77;
-    }
+  if (!ui_test_init_display ())
+    return 77;
 
-  temp_dir = g_dir_make_tmp ("atlaas-test-sidebar-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (temp_dir, "atlaas.db", NULL);
-  g_setenv ("ATLAAS_DB", db, TRUE);
-  g_setenv ("ATLAAS_OFFLINE", "1", TRUE);
+  temp_dir = ui_test_make_store_folder ("atlaas-test-sidebar-XXXXXX");
 
   start_app ();
 

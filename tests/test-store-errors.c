@@ -12,30 +12,9 @@
 
 #include "atlaas-application.h"
 #include "atlaas-window.h"
-
-#define WAIT_TIMEOUT_MS 20000
+#include "ui-test-utils.h"
 
 static char *temp_dir;
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets pending frames and idles run. */
-static void
-run_frames (guint milliseconds)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static guint n_open_warnings;
 
@@ -71,26 +50,6 @@ log_writer_cb (GLogLevelFlags   log_level,
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
-static GtkWidget *
-find_widget_with_class (GtkWidget  *root,
-                        const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_with_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void run_corrupt (void);
 static void run_too_new (void);
 static void run_read_only_folder (void);
@@ -100,7 +59,6 @@ static void run_read_only_folder (void);
 static char *
 open_app_and_read_status (const char *path)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(AtlaasApplication) app = NULL;
   AtlaasWindow *window;
   GtkWidget *page;
@@ -108,10 +66,7 @@ open_app_and_read_status (const char *path)
   char *description = NULL;
 
   g_setenv ("ATLAAS_DB", path, TRUE);
-  app = atlaas_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = ui_test_register_app ();
 
   n_open_warnings = 0;
   g_application_activate (G_APPLICATION (app));
@@ -119,12 +74,12 @@ open_app_and_read_status (const char *path)
 
   window = ATLAAS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
-  run_frames (300);
+  ui_test_run_frames (300);
 
-  page = find_widget_with_class (GTK_WIDGET (window), "atlaas-store-error");
+  page = ui_test_find_widget_with_class (GTK_WIDGET (window), "atlaas-store-error");
   g_assert_nonnull (page);
   g_assert_true (ADW_IS_STATUS_PAGE (page));
-  loading = find_widget_with_class (GTK_WIDGET (window), "atlaas-loading");
+  loading = ui_test_find_widget_with_class (GTK_WIDGET (window), "atlaas-loading");
   g_assert_nonnull (loading);
   g_assert_false (gtk_widget_get_visible (loading));
 
@@ -137,7 +92,7 @@ open_app_and_read_status (const char *path)
     }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  run_frames (50);
+  ui_test_run_frames (50);
   return description;
 }
 
@@ -275,11 +230,8 @@ main (int   argc,
   g_log_set_writer_func (log_writer_cb, NULL, NULL);
   atlaas_application_init_i18n ();
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("No display: run this test under xvfb-run\n");
-      return 77;
-    }
+  if (!ui_test_init_display ())
+    return 77;
 
   temp_dir = g_dir_make_tmp ("atlaas-test-store-errors-XXXXXX", &error);
   g_assert_no_error (error);

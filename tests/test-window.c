@@ -4,159 +4,21 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "atlaas-action-popover.h"
 #include "atlaas-application.h"
 #include "atlaas-drafts.h"
 #include "atlaas-proposal-dialog.h"
 #include "atlaas-window.h"
+#include "ui-test-utils.h"
 
 #define BUNDLED_ACTIONS 687
-#define WAIT_TIMEOUT_MS 20000
+/* The screenshots include popovers, which get their size at the layout
+ * after they are shown and draw their arrow outside their allocation. */
+#define SCREENSHOT_FLAGS (UI_TEST_SCREENSHOT_WAIT_FOR_SIZE | UI_TEST_SCREENSHOT_NODE_BOUNDS)
 
 static AtlaasApplication *app;
 static AtlaasWindow *window;
 static char *temp_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until `condition` holds; fails the test after the
- * timeout, naming what was awaited. */
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out after %d ms waiting for %s", WAIT_TIMEOUT_MS, what);
-  g_source_remove (timeout_id);
-}
-
-/* Lets pending frames and idles run, such as the map's first layout. */
-static void
-run_frames (guint milliseconds)
-{
-  gboolean timed_out = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-layer_loaded (gpointer data)
-{
-  return atlaas_map_layer_get_loaded (atlaas_window_get_map_layer (window));
-}
-
-typedef struct
-{
-  double zoom;
-} ZoomTarget;
-
-static gboolean
-zoom_reached (gpointer data)
-{
-  ZoomTarget *target = data;
-  ShumateViewport *viewport = shumate_map_get_viewport (atlaas_window_get_map (window));
-
-  return G_APPROX_VALUE (shumate_viewport_get_zoom_level (viewport), target->zoom, 1e-6);
-}
-
-static gboolean
-widget_visible (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-sheet_mapped (gpointer data)
-{
-  AtlaasActionSheet *sheet = atlaas_window_get_action_sheet (window);
-
-  return sheet != NULL && gtk_widget_get_mapped (GTK_WIDGET (sheet));
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *folder = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  graphene_rect_t bounds;
-  int width, height;
-
-  /* A popover just shown gets its size at the next layout. */
-  for (guint attempt = 0; attempt < 20 && gtk_widget_get_width (widget) == 0; attempt++)
-    run_frames (50);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  /* The paintable is empty while a redraw is pending, so let frames run. */
-  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
-    {
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      if (node == NULL)
-        run_frames (50);
-    }
-  g_assert_nonnull (node);
-  /* The node's bounds include a popover's arrow, outside its allocation. */
-  gsk_render_node_get_bounds (node, &bounds);
-  texture = gsk_renderer_render_texture (renderer, node, &bounds);
-
-  folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
-                             ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                             "screenshots", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  path = g_build_filename (folder, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot saved to %s", path);
-}
-
-static GtkWidget *
-find_widget_with_class (GtkWidget  *root,
-                        const char *css_class)
-{
-  if (gtk_widget_has_css_class (root, css_class))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_with_class (child, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
 
 static guint
 sum_visible_counts (GArray *items)
@@ -212,12 +74,12 @@ go_to (double latitude,
        double zoom)
 {
   ShumateMap *map = atlaas_window_get_map (window);
-  ZoomTarget target = { zoom };
+  UiTestZoomTarget target = { window, zoom };
 
   shumate_map_center_on (map, latitude, longitude);
   shumate_viewport_set_zoom_level (shumate_map_get_viewport (map), zoom);
-  wait_until (zoom_reached, &target, "the zoom level set by the test");
-  run_frames (100);
+  ui_test_wait_until (ui_test_zoom_reached, &target, "the zoom level set by the test");
+  ui_test_run_frames (100);
 }
 
 static void
@@ -264,7 +126,7 @@ test_window_start_view (void)
     g_assert_true (picked != GTK_WIDGET (layer));
   }
 
-  save_screenshot (GTK_WIDGET (window), "window-start.png");
+  ui_test_save_screenshot (GTK_WIDGET (window), "window-start.png", SCREENSHOT_FLAGS);
 
   /* F9 and the header button hide and show the search panel. */
   g_assert_true (gtk_widget_get_visible (atlaas_window_get_sidebar (window)));
@@ -272,7 +134,7 @@ test_window_start_view (void)
   g_assert_false (gtk_widget_get_visible (atlaas_window_get_sidebar (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL));
   g_assert_true (gtk_widget_get_visible (atlaas_window_get_sidebar (window)));
-  run_frames (100);
+  ui_test_run_frames (100);
 }
 
 static void
@@ -282,7 +144,7 @@ test_window_click_cluster (void)
   AtlaasClusterIndex *index = atlaas_map_layer_get_cluster_index (layer);
   AtlaasMapItem cluster = find_largest_cluster ();
   g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (AtlaasCluster));
-  ZoomTarget target;
+  UiTestZoomTarget target = { window, 0 };
   int zoom_before = atlaas_map_layer_get_cluster_zoom (layer);
   int expansion_zoom = atlaas_cluster_index_get_expansion_zoom (index, cluster.cluster_id);
   guint children_sum = 0;
@@ -304,8 +166,8 @@ test_window_click_cluster (void)
   /* Click through the gesture's own entry point, at the cluster's centre. */
   g_assert_cmpint (atlaas_map_layer_click_at (layer, cluster.x, cluster.y), ==, ATLAAS_MAP_CLICK_ZOOM);
   target.zoom = expansion_zoom;
-  wait_until (zoom_reached, &target, "the zoom animation to the expansion zoom");
-  run_frames (100);
+  ui_test_wait_until (ui_test_zoom_reached, &target, "the zoom animation to the expansion zoom");
+  ui_test_run_frames (100);
 
   g_assert_cmpint (atlaas_map_layer_get_cluster_zoom (layer), ==, expansion_zoom);
   items = atlaas_map_layer_get_visible_items (layer);
@@ -326,7 +188,7 @@ test_window_click_cluster (void)
     }
   g_assert_cmpuint (children_sum, ==, cluster.count);
 
-  save_screenshot (GTK_WIDGET (window), "window-cluster-expanded.png");
+  ui_test_save_screenshot (GTK_WIDGET (window), "window-cluster-expanded.png", SCREENSHOT_FLAGS);
 }
 
 static void
@@ -372,17 +234,17 @@ test_window_click_action (void)
 
   g_assert_cmpint (atlaas_map_layer_click_at (layer, action_item.x, action_item.y), ==,
                    ATLAAS_MAP_CLICK_POPOVER);
-  wait_until (widget_visible, popover, "the action popover");
+  ui_test_wait_until (ui_test_widget_mapped, popover, "the action popover");
   g_assert_cmpstr (atlaas_action_popover_get_title (ATLAAS_ACTION_POPOVER (popover)), ==, action->title);
 
-  save_screenshot (GTK_WIDGET (window), "window-popover.png");
-  save_screenshot (GTK_WIDGET (popover), "popover-action.png");
+  ui_test_save_screenshot (GTK_WIDGET (window), "window-popover.png", SCREENSHOT_FLAGS);
+  ui_test_save_screenshot (GTK_WIDGET (popover), "popover-action.png", SCREENSHOT_FLAGS);
 
   more_button = atlaas_action_popover_get_more_button (ATLAAS_ACTION_POPOVER (popover));
   g_assert_nonnull (more_button);
   g_assert_true (gtk_widget_activate (more_button));
-  wait_until (sheet_mapped, NULL, "the action sheet window");
-  run_frames (200);
+  ui_test_wait_until (ui_test_sheet_mapped, window, "the action sheet window");
+  ui_test_run_frames (200);
 
   sheet = atlaas_window_get_action_sheet (window);
   g_assert_cmpstr (atlaas_action_sheet_get_action (sheet)->title, ==, action->title);
@@ -390,32 +252,11 @@ test_window_click_action (void)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (sheet)) == GTK_WINDOW (window));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
 
-  save_screenshot (GTK_WIDGET (sheet), "sheet.png");
+  ui_test_save_screenshot (GTK_WIDGET (sheet), "sheet.png", SCREENSHOT_FLAGS);
 
   /* The whole content, below the fold too, for review. */
-  save_screenshot (find_widget_with_class (GTK_WIDGET (sheet), "atlaas-sheet"), "sheet-full.png");
-}
-
-/* Two actions at one exact position, found in the store itself. */
-static gboolean
-find_shared_position (double *latitude,
-                      double *longitude)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AtlaasPointSet) points = atlaas_store_load_points (atlaas_application_get_store (app), &error);
-
-  g_assert_no_error (error);
-  for (gsize i = 0; i < points->n_points; i++)
-    for (gsize j = i + 1; j < points->n_points; j++)
-      if (points->latitudes[i] == points->latitudes[j]
-          && points->longitudes[i] == points->longitudes[j])
-        {
-          *latitude = points->latitudes[i];
-          *longitude = points->longitudes[i];
-          return TRUE;
-        }
-
-  return FALSE;
+  ui_test_save_screenshot (ui_test_find_widget_with_class (GTK_WIDGET (sheet), "atlaas-sheet"),
+                           "sheet-full.png", SCREENSHOT_FLAGS);
 }
 
 static void
@@ -431,7 +272,7 @@ test_window_shared_position (void)
   guint n_rows = 0;
 
   gtk_window_close (GTK_WINDOW (atlaas_window_get_action_sheet (window)));
-  g_assert_true (find_shared_position (&latitude, &longitude));
+  g_assert_true (ui_test_find_shared_position (app, &latitude, &longitude));
 
   /* Past the deepest clustered zoom the actions draw as one group marker. */
   go_to (latitude, longitude, 18);
@@ -452,17 +293,17 @@ test_window_shared_position (void)
   item = *group;
 
   g_assert_cmpint (atlaas_map_layer_click_item (layer, &item), ==, ATLAAS_MAP_CLICK_LIST);
-  wait_until (widget_visible, popover, "the list popover");
+  ui_test_wait_until (ui_test_widget_mapped, popover, "the list popover");
   list = atlaas_action_popover_get_list_box (ATLAAS_ACTION_POPOVER (popover));
   g_assert_nonnull (list);
   while (gtk_list_box_get_row_at_index (list, n_rows) != NULL)
     n_rows++;
   g_assert_cmpuint (n_rows, ==, item.count);
-  save_screenshot (GTK_WIDGET (popover), "popover-list.png");
+  ui_test_save_screenshot (GTK_WIDGET (popover), "popover-list.png", SCREENSHOT_FLAGS);
 
   /* Every row opens its action, the second one too. */
   g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 1));
-  wait_until (sheet_mapped, NULL, "the sheet of the second action in the list");
+  ui_test_wait_until (ui_test_sheet_mapped, window, "the sheet of the second action in the list");
 
   /* At the deepest clustered zoom the pair is a cluster, and when it contains
    * nothing else its click opens the list at once instead of zooming. */
@@ -535,7 +376,7 @@ test_window_pending_proposal (void)
 
   /* The previous test may leave a popover open on the map. */
   gtk_popover_popdown (atlaas_map_layer_get_popover (layer));
-  run_frames (100);
+  ui_test_run_frames (100);
   g_assert_cmpuint (atlaas_map_layer_get_n_pending (layer), ==, 0);
 
   /* A complete action of the atlas, moved and renamed, as the draft, with
@@ -566,11 +407,11 @@ test_window_pending_proposal (void)
   g_assert_nonnull (dialog);
   g_assert_true (atlaas_proposal_dialog_load_draft (dialog, draft_id, &error));
   g_assert_no_error (error);
-  run_frames (200);
+  ui_test_run_frames (200);
   g_assert_true (atlaas_proposal_dialog_submit (dialog, &client_id, &error));
   g_assert_no_error (error);
   g_assert_nonnull (client_id);
-  run_frames (200);
+  ui_test_run_frames (200);
 
   g_assert_cmpuint (atlaas_map_layer_get_n_pending (layer), ==, 1);
   g_assert_true (atlaas_map_layer_get_pending_position (layer, 0, &lat, &lon));
@@ -584,9 +425,9 @@ test_window_pending_proposal (void)
                                               GTK_WIDGET (layer), latitude, longitude, &x, &y);
   g_assert_cmpint (atlaas_map_layer_click_at (layer, x, y), ==, ATLAAS_MAP_CLICK_PENDING);
   popover = atlaas_map_layer_get_pending_popover (layer);
-  wait_until (widget_visible, popover, "the pending proposal's popover");
-  run_frames (300);
-  save_screenshot (GTK_WIDGET (window), "window-pending-proposal.png");
+  ui_test_wait_until (ui_test_widget_mapped, popover, "the pending proposal's popover");
+  ui_test_run_frames (300);
+  ui_test_save_screenshot (GTK_WIDGET (window), "window-pending-proposal.png", SCREENSHOT_FLAGS);
   gtk_popover_popdown (popover);
   /* Away from it, the click is not the pending proposal's. */
   g_assert_cmpint (atlaas_map_layer_click_at (layer, x + 60, y + 60), !=, ATLAAS_MAP_CLICK_PENDING);
@@ -599,13 +440,13 @@ test_window_about (void)
   GtkWidget *about = NULL;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  wait_until (about_window_shown, &about, "the about window");
+  ui_test_wait_until (about_window_shown, &about, "the about window");
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Atlaas");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (about)),
                                           APPLICATION_ID));
-  run_frames (200);
-  save_screenshot (about, "about.png");
+  ui_test_run_frames (200);
+  ui_test_save_screenshot (about, "about.png", SCREENSHOT_FLAGS);
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
@@ -618,7 +459,7 @@ test_window_settings (void)
   int width, height;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
-  run_frames (100);
+  ui_test_run_frames (100);
   gtk_window_close (GTK_WINDOW (window));
   window = NULL;
 
@@ -636,68 +477,44 @@ test_window_settings (void)
 static void
 start_app (void)
 {
-  g_autoptr(GError) error = NULL;
   GtkWidget *loading;
 
-  app = atlaas_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-
-  window = ATLAAS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = ui_test_start_app (&app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
 
   /* The first start imports the bundled dataset, then builds the index,
    * with a loading indicator over the map until the layer is loaded. */
-  loading = find_widget_with_class (GTK_WIDGET (window), "atlaas-loading");
+  loading = ui_test_find_widget_with_class (GTK_WIDGET (window), "atlaas-loading");
   g_assert_nonnull (loading);
   g_assert_true (gtk_widget_get_visible (loading));
-  wait_until (layer_loaded, NULL, "the map layer to load the imported actions");
-  run_frames (300);
+  ui_test_wait_until (ui_test_layer_loaded, window, "the map layer to load the imported actions");
+  ui_test_run_frames (300);
   g_assert_false (gtk_widget_get_visible (loading));
 }
 
 static void
 stop_app (void)
 {
-  g_autofree char *db = g_build_filename (temp_dir, "atlaas.db", NULL);
-  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
   if (window != NULL)
     gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&app);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_unlink (db);
-  g_rmdir (temp_dir);
+  ui_test_remove_store_folder (temp_dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
   atlaas_application_init_i18n ();
 
-  if (!gtk_init_check ())
-    {
-      g_printerr ("No display: run this test under xvfb-run\n");
-      return 77;
-    }
+  if (!ui_test_init_display ())
+    return 77;
 
   /* A fresh store, so that the test runs the first-start import. */
-  temp_dir = g_dir_make_tmp ("atlaas-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (temp_dir, "atlaas.db", NULL);
-  g_setenv ("ATLAAS_DB", db, TRUE);
-  g_setenv ("ATLAAS_OFFLINE", "1", TRUE);
+  temp_dir = ui_test_make_store_folder ("atlaas-test-window-XXXXXX");
 
   start_app ();
 
