@@ -85,6 +85,12 @@ typedef struct
   double layer_cpu_ms;
   double interval_ms;   /* since the previous frame's start */
   guint n_items;        /* items the layer drew */
+  /* The main thread's wall time besides its CPU time: runnable but waiting
+   * for a CPU (from /proc/thread-self/schedstat), and asleep (blocked on a
+   * lock, a poll or an X server reply). */
+  double runqueue_ms;
+  double blocked_ms;
+  double other_threads_cpu_ms;   /* CPU time of the process's other threads */
 } FrameRecord;
 
 typedef struct
@@ -110,6 +116,8 @@ typedef struct
   /* the frame in progress */
   gint64 frame_start_wall;
   gint64 frame_start_cpu;
+  gint64 frame_start_runqueue;
+  gint64 frame_start_process_cpu;
   gint64 previous_frame_start_wall;
   double frame_layer_wall_ms;
   double frame_layer_cpu_ms;
@@ -138,6 +146,36 @@ thread_cpu_us (void)
   struct timespec ts;
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_GINT64_CONSTANT (1000000) + ts.tv_nsec / 1000;
+}
+
+/* Microseconds the calling thread spent runnable on a run queue, waiting for
+ * a CPU (the second field of /proc/thread-self/schedstat, in nanoseconds),
+ * or 0 when the kernel does not report it. */
+static gint64
+thread_runqueue_us (void)
+{
+  char buffer[128];
+  FILE *file = fopen ("/proc/thread-self/schedstat", "r");
+  unsigned long long run_ns, wait_ns;
+  gint64 result = 0;
+
+  if (file == NULL)
+    return 0;
+  if (fgets (buffer, sizeof buffer, file) != NULL
+      && sscanf (buffer, "%llu %llu", &run_ns, &wait_ns) == 2)
+    result = (gint64) (wait_ns / 1000);
+  fclose (file);
+
+  return result;
+}
+
+static gint64
+process_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec * G_GINT64_CONSTANT (1000000) + ts.tv_nsec / 1000;
 }
 
@@ -265,18 +303,55 @@ append_stats (GString           *json,
                           values[n - 1], sum / n, n_slow);
 }
 
+/* Where the wall time of the frames over SLOW_FRAME_MS went, in mean
+ * milliseconds per such frame, as a JSON member. */
+static void
+append_slow_frames (GString           *json,
+                    const FrameRecord *records,
+                    guint              n)
+{
+  double cpu = 0.0, runqueue = 0.0, blocked = 0.0, other_threads = 0.0;
+  guint n_slow = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (records[i].wall_ms <= SLOW_FRAME_MS)
+        continue;
+      n_slow++;
+      cpu += records[i].cpu_ms;
+      runqueue += records[i].runqueue_ms;
+      blocked += records[i].blocked_ms;
+      other_threads += records[i].other_threads_cpu_ms;
+    }
+
+  if (n_slow == 0)
+    {
+      g_string_append (json, ", \"slow_frames\": null");
+      return;
+    }
+
+  g_string_append_printf (json,
+                          ", \"slow_frames\": {\"n\": %u, \"cpu_mean\": %.3f, \"runqueue_mean\": %.3f, "
+                          "\"blocked_mean\": %.3f, \"other_threads_cpu_mean\": %.3f}",
+                          n_slow, cpu / n_slow, runqueue / n_slow, blocked / n_slow,
+                          other_threads / n_slow);
+}
+
 static void
 write_frames_file (const FrameRecord *records,
                    guint              n)
 {
-  g_autoptr(GString) tsv = g_string_new ("frame\twall_ms\tcpu_ms\tlayer_wall_ms\tlayer_cpu_ms\tinterval_ms\titems\n");
+  g_autoptr(GString) tsv = g_string_new ("frame\twall_ms\tcpu_ms\tlayer_wall_ms\tlayer_cpu_ms\tinterval_ms\titems"
+                                         "\trunqueue_ms\tblocked_ms\tother_threads_cpu_ms\n");
   g_autoptr(GError) error = NULL;
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (tsv, "%u\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%u\n", i,
+    g_string_append_printf (tsv, "%u\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%u\t%.3f\t%.3f\t%.3f\n", i,
                             records[i].wall_ms, records[i].cpu_ms,
                             records[i].layer_wall_ms, records[i].layer_cpu_ms,
-                            records[i].interval_ms, records[i].n_items);
+                            records[i].interval_ms, records[i].n_items,
+                            records[i].runqueue_ms, records[i].blocked_ms,
+                            records[i].other_threads_cpu_ms);
 
   if (!g_file_set_contents (bench.frames_path, tsv->str, tsv->len, &error))
     g_warning ("Could not write the frame records: %s", error->message);
@@ -324,6 +399,10 @@ print_report_and_quit (void)
       append_stats (json, "layer_wall", records, n, G_STRUCT_OFFSET (FrameRecord, layer_wall_ms));
       append_stats (json, "layer_cpu", records, n, G_STRUCT_OFFSET (FrameRecord, layer_cpu_ms));
       append_stats (json, "interval", records, n, G_STRUCT_OFFSET (FrameRecord, interval_ms));
+      append_stats (json, "runqueue", records, n, G_STRUCT_OFFSET (FrameRecord, runqueue_ms));
+      append_stats (json, "blocked", records, n, G_STRUCT_OFFSET (FrameRecord, blocked_ms));
+      append_stats (json, "other_threads_cpu", records, n, G_STRUCT_OFFSET (FrameRecord, other_threads_cpu_ms));
+      append_slow_frames (json, records, n);
       if (bench.frames_path != NULL)
         write_frames_file (records, n);
     }
@@ -438,6 +517,8 @@ before_paint_cb (GdkFrameClock *frame_clock,
   bench.previous_frame_start_wall = bench.frame_start_wall;
   bench.frame_start_wall = g_get_monotonic_time ();
   bench.frame_start_cpu = thread_cpu_us ();
+  bench.frame_start_runqueue = thread_runqueue_us ();
+  bench.frame_start_process_cpu = process_cpu_us ();
   bench.frame_layer_wall_ms = 0.0;
   bench.frame_layer_cpu_ms = 0.0;
   bench.frame_layer_items = 0;
@@ -460,9 +541,16 @@ after_paint_cb (GdkFrameClock *frame_clock,
 
   if (bench.flying)
     {
+      gint64 cpu_us = thread_cpu_us () - bench.frame_start_cpu;
+      gint64 runqueue_us = thread_runqueue_us () - bench.frame_start_runqueue;
+      gint64 process_us = process_cpu_us () - bench.frame_start_process_cpu;
+      gint64 wall_us = now - bench.frame_start_wall;
       FrameRecord record = {
-        .wall_ms = (now - bench.frame_start_wall) / 1000.0,
-        .cpu_ms = (thread_cpu_us () - bench.frame_start_cpu) / 1000.0,
+        .wall_ms = wall_us / 1000.0,
+        .cpu_ms = cpu_us / 1000.0,
+        .runqueue_ms = runqueue_us / 1000.0,
+        .blocked_ms = MAX (wall_us - cpu_us - runqueue_us, 0) / 1000.0,
+        .other_threads_cpu_ms = MAX (process_us - cpu_us, 0) / 1000.0,
         .layer_wall_ms = bench.frame_layer_wall_ms,
         .layer_cpu_ms = bench.frame_layer_cpu_ms,
         .interval_ms = (bench.frame_start_wall - bench.previous_frame_start_wall) / 1000.0,

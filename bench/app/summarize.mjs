@@ -98,6 +98,14 @@ for (const size of SIZES) {
     `layer p50/p95/max ${fmt(w.layer_cpu.p50, 2)}/${fmt(w.layer_cpu.p95, 2)}/${fmt(w.layer_cpu.max, 2)} ms CPU`,
     `${w.frame_wall.over_33ms} of ${w.frames} frames over 33 ms wall (${w.frame_cpu.over_33ms} by CPU)`,
   ];
+  // Where those frames' wall time went: the main thread's CPU time, its
+  // wait for a CPU, its sleeps (X server replies, locks) and the CPU time
+  // of the app's other threads (tile renders) meanwhile.
+  if (w.slow_frames) {
+    const s = w.slow_frames;
+    parts[2] += `, mean of those: ${fmt(s.cpu_mean)} ms CPU, ${fmt(s.runqueue_mean)} ms waiting for a CPU, ` +
+      `${fmt(s.blocked_mean)} ms blocked, other threads ${fmt(s.other_threads_cpu_mean)} ms CPU`;
+  }
   let ok;
   if (empty && empty.frame_cpu && size > 0) {
     const ratio = w.frame_cpu.p50 / empty.frame_cpu.p50;

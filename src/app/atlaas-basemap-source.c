@@ -7,6 +7,12 @@
 #include "config.h"
 
 #include <math.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <cairo.h>
 #include <gtk/gtk.h>
@@ -453,16 +459,60 @@ render_tile (const TileRequest *request)
   return bytes;
 }
 
+/* How much the tile threads yield to the main thread (nice increment). */
+#define TILE_THREAD_NICE 19
+
+/* Lowers the priority of the calling thread, once. On Linux, setpriority ()
+ * on a thread id applies to that thread only. */
 static void
-render_tile_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
+lower_thread_priority (void)
 {
+#ifdef __linux__
+  static GPrivate lowered;
+
+  if (g_private_get (&lowered) != NULL)
+    return;
+  g_private_set (&lowered, GINT_TO_POINTER (1));
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), TILE_THREAD_NICE) != 0)
+    g_debug ("Could not lower the priority of a tile thread: %s", g_strerror (errno));
+#endif
+}
+
+/* Runs in a thread of the tile pool and takes the reference to the task
+ * that atlaas_basemap_source_fill_tile_async pushed. */
+static void
+render_tile_thread (gpointer data,
+                    gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+
+  lower_thread_priority ();
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  g_task_return_pointer (task, render_tile (task_data), (GDestroyNotify) g_bytes_unref);
+  g_task_return_pointer (task, render_tile (g_task_get_task_data (task)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+/* The threads that render tiles: one fewer than the CPUs (at least one),
+ * at a lower priority than the main thread. In GTask's shared pool, many
+ * tile renders ran at once when the map moved. On 2 CPUs they left the
+ * main thread and the X server waiting for a CPU for 20–40 ms in some
+ * frames (bench/run app, docs/benchmarks.md). The pool is exclusive, so
+ * that its threads, and their lower priority, serve tile renders only. */
+static GThreadPool *
+get_tile_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    {
+      guint n_threads = MAX (g_get_num_processors (), 2) - 1;
+
+      g_once_init_leave (&pool, g_thread_pool_new (render_tile_thread, NULL, n_threads, TRUE, NULL));
+    }
+
+  return pool;
 }
 
 static void
@@ -515,7 +565,7 @@ atlaas_basemap_source_fill_tile_async (ShumateMapSource    *source,
 
   inner = g_task_new (NULL, cancellable, render_tile_cb, g_steal_pointer (&outer));
   g_task_set_task_data (inner, request, (GDestroyNotify) tile_request_free);
-  g_task_run_in_thread (inner, render_tile_thread);
+  g_thread_pool_push (get_tile_pool (), g_steal_pointer (&inner), NULL);
 }
 
 static gboolean
