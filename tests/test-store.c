@@ -169,6 +169,11 @@ test_store_too_new (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *wal_path = NULL;
+  gsize before_length;
+  gsize after_length;
   AtlaasStore *store;
   sqlite3 *db = NULL;
 
@@ -176,9 +181,17 @@ test_store_too_new (Fixture       *fixture,
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 9999", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
+  g_assert_true (g_file_get_contents (fixture->path, &before, &before_length, NULL));
+
   store = atlaas_store_open (fixture->path, &error);
   g_assert_error (error, ATLAAS_STORE_ERROR, ATLAAS_STORE_ERROR_TOO_NEW);
   g_assert_null (store);
+
+  /* A newer program's file is left as it was: not even switched to WAL. */
+  g_assert_true (g_file_get_contents (fixture->path, &after, &after_length, NULL));
+  g_assert_cmpmem (before, before_length, after, after_length);
+  wal_path = g_strconcat (fixture->path, "-wal", NULL);
+  g_assert_false (g_file_test (wal_path, G_FILE_TEST_EXISTS));
 }
 
 static void

@@ -296,9 +296,12 @@ read_user_version (AtlaasStore  *store,
   return ok;
 }
 
+/* Fails with ATLAAS_STORE_ERROR_TOO_NEW for a file written by a newer Atlaas.
+ * It runs before anything writes to the file, so such a file stays as it
+ * was, journal mode included. */
 static gboolean
-migrate (AtlaasStore  *store,
-         GError      **error)
+check_schema_not_newer (AtlaasStore  *store,
+                        GError      **error)
 {
   int version;
 
@@ -313,6 +316,19 @@ migrate (AtlaasStore  *store,
                    store->path, version, CURRENT_SCHEMA_VERSION);
       return FALSE;
     }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (AtlaasStore  *store,
+         GError      **error)
+{
+  int version;
+
+  if (!check_schema_not_newer (store, error)
+      || !read_user_version (store, &version, error))
+    return FALSE;
 
   while (version < CURRENT_SCHEMA_VERSION)
     {
@@ -888,6 +904,12 @@ atlaas_store_open (const char  *path,
 
   sqlite3_extended_result_codes (store->db, 1);
   sqlite3_busy_timeout (store->db, 5000);
+
+  if (!check_schema_not_newer (store, error))
+    {
+      atlaas_store_free (store);
+      return NULL;
+    }
 
   /* journal_mode returns "memory" for ":memory:" databases; that is fine. */
   if (!exec_sql (store, "PRAGMA journal_mode = WAL", error)
