@@ -339,6 +339,31 @@ run_export (int    argc,
   return EXIT_SUCCESS;
 }
 
+
+/* The name of a région (when `regions`) or département code, or NULL when
+ * the gazetteer is missing or does not know the code. */
+static const char *
+lookup_area_name (AtlaasGazetteer *gazetteer,
+                  const char      *code,
+                  gboolean         regions)
+{
+  if (gazetteer == NULL || code[0] == '\0')
+    return NULL;
+
+  if (regions)
+    {
+      const AtlaasRegion *region = atlaas_gazetteer_lookup_region (gazetteer, code);
+
+      return region != NULL ? region->name : NULL;
+    }
+  else
+    {
+      const AtlaasDepartement *departement = atlaas_gazetteer_lookup_departement (gazetteer, code);
+
+      return departement != NULL ? departement->name : NULL;
+    }
+}
+
 static void
 add_counts (JsonBuilder     *builder,
             const char      *member,
@@ -352,24 +377,7 @@ add_counts (JsonBuilder     *builder,
   for (guint i = 0; i < counts->len; i++)
     {
       const AtlaasStoreCount *count = g_ptr_array_index (counts, i);
-      const char *name = NULL;
-
-      if (gazetteer != NULL && count->code[0] != '\0')
-        {
-          if (regions)
-            {
-              const AtlaasRegion *region = atlaas_gazetteer_lookup_region (gazetteer, count->code);
-
-              name = region != NULL ? region->name : NULL;
-            }
-          else
-            {
-              const AtlaasDepartement *departement =
-                atlaas_gazetteer_lookup_departement (gazetteer, count->code);
-
-              name = departement != NULL ? departement->name : NULL;
-            }
-        }
+      const char *name = lookup_area_name (gazetteer, count->code, regions);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "code");
@@ -400,24 +408,7 @@ print_counts_text (const char      *heading,
   for (guint i = 0; i < counts->len; i++)
     {
       const AtlaasStoreCount *count = g_ptr_array_index (counts, i);
-      const char *name = NULL;
-
-      if (gazetteer != NULL && count->code[0] != '\0')
-        {
-          if (regions)
-            {
-              const AtlaasRegion *region = atlaas_gazetteer_lookup_region (gazetteer, count->code);
-
-              name = region != NULL ? region->name : NULL;
-            }
-          else
-            {
-              const AtlaasDepartement *departement =
-                atlaas_gazetteer_lookup_departement (gazetteer, count->code);
-
-              name = departement != NULL ? departement->name : NULL;
-            }
-        }
+      const char *name = lookup_area_name (gazetteer, count->code, regions);
 
       if (name == NULL)
         name = count->code[0] != '\0' ? "(unknown code)" : "(none)";
