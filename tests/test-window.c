@@ -357,7 +357,7 @@ find_proposal_dialog (void)
 }
 
 /* A proposal sent from the window's dialog shows at once on the map as a
- * pending ring at its position, and a click on it says so. */
+ * pending ring at its position, and a click on it opens the pending popover. */
 static void
 test_window_pending_proposal (void)
 {

@@ -89,9 +89,9 @@ void            atlaas_map_layer_set_filter     (AtlaasMapLayer *self,
                                                  const gint64   *rowids,
                                                  gsize           n_rowids);
 gboolean        atlaas_map_layer_get_filter_pending (AtlaasMapLayer *self);
-/* Centres the map on one of the drawn actions, zooms in until it stands
- * out of its cluster, and opens its popover. FALSE when the action is not
- * drawn: it has no position or the filter hides it. */
+/* Centres the map on one of the drawn actions, zooms in until it is no
+ * longer part of a cluster, and opens its popover. Returns FALSE when the
+ * action is not drawn, because it has no position or the filter hides it. */
 gboolean        atlaas_map_layer_show_action    (AtlaasMapLayer *self,
                                                  gint64          rowid);
 /* The rowids (gint64) of all the loaded actions, filtered or not, that lie

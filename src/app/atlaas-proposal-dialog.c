@@ -598,7 +598,7 @@ place_is_empty (const AtlaasPlace *place)
          && place->phone == NULL && !place->has_position;
 }
 
-/* TRUE for a form that nobody has typed in: no draft is made for it. */
+/* Returns TRUE for a form with nothing typed in it, for which no draft is made. */
 static gboolean
 action_is_empty (const AtlaasAction *action)
 {
@@ -1747,7 +1747,7 @@ build_place_card (AtlaasProposalDialog *self,
   widgets->map = new_map (self, widgets);
   gtk_box_append (GTK_BOX (content), widgets->map);
 
-  /* The validator asks for a position on at least one place and reports its
+  /* The validator requires a position on at least one place and reports its
    * absence on the first one, so only the first place marks it required. */
   latitude = add_place_entry (self, position_row, index, "lat",
                               index == 0 ? _("_Latitude *") : _("_Latitude"), NULL,

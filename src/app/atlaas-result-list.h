@@ -13,8 +13,8 @@
 G_BEGIN_DECLS
 
 /* A GListModel of AtlaasResultItem over an array of action rowids. An item
- * is read from the store only when the model is first asked for it. A
- * GtkListView asks for the rows around the visible ones, at most 200 in
+ * is read from the store only when the model is first requested for it. A
+ * GtkListView requests the rows around the visible ones, at most 200 in
  * GTK 4.8, so a list of 100,000 results costs the array and those rows. */
 #define ATLAAS_TYPE_RESULT_LIST (atlaas_result_list_get_type ())
 G_DECLARE_FINAL_TYPE (AtlaasResultList, atlaas_result_list, ATLAAS, RESULT_LIST, GObject)

@@ -32,7 +32,7 @@ void               atlaas_window_show_toast       (AtlaasWindow   *self,
 void               atlaas_window_set_busy         (AtlaasWindow   *self,
                                                    const char     *message);
 /* Covers the map with a status page that stays until the window closes:
- * the store could not be opened, and `description` says why and what to do. */
+ * the store could not be opened, and `description` gives the cause and what to do. */
 void               atlaas_window_show_store_error (AtlaasWindow   *self,
                                                    const char     *title,
                                                    const char     *description);

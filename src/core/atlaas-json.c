@@ -18,7 +18,7 @@
  * check_text() rejects it. */
 #define NUL_MARK 0xFFFF
 
-/* Longest action title accepted, in characters; longer text is not a title. */
+/* Maximum length of an action title, in characters. Longer text is not a title. */
 #define MAX_TITLE_LENGTH 500
 
 /* State shared by the records of one document. */

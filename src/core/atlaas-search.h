@@ -21,11 +21,11 @@ typedef enum
  * ignored, because the ranking keeps one bit per keyword. */
 #define ATLAAS_SEARCH_MAX_KEYWORDS 32
 
-/* What the user asked for. Keywords are free text as typed: any punctuation
- * or FTS5 syntax in it is treated as a word separator. Themes are taxonomy
- * ids of any level (axe "1", enjeu "1a", usage "1a1", service "1a1-01"); a
- * node selects every service under it, several themes are OR-combined, and
- * themes combine with keywords by AND. */
+/* The search the user requested. Keywords are free text as typed: any
+ * punctuation or FTS5 syntax in it is treated as a word separator. Themes
+ * are taxonomy ids of any level (axe "1", enjeu "1a", usage "1a1", service
+ * "1a1-01"), and a node selects every service under it. Several themes are
+ * OR-combined, and themes combine with keywords by AND. */
 typedef struct
 {
   char *text;          /* keywords as typed, or NULL */
@@ -76,7 +76,7 @@ sqlite3            *atlaas_search_get_database  (AtlaasSearch            *search
 /* Returns the actions that match the query, ranked: more distinct keywords
  * first, then more keywords in the title, then the most recent date, then
  * the smallest rowid. Without keywords (an empty text, or only stop words
- * such as "de la") every action passes the keyword filter; without themes
+ * such as "de la"), every action passes the keyword filter. Without themes,
  * every action passes the theme filter. The last keyword also matches as a
  * word prefix ("médiath" finds "médiathèque") unless the text ends with a
  * separator, because it is the word being typed. The results carry the
